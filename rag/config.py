@@ -1,0 +1,99 @@
+"""Settings: environment variables prefixed `MITRA_`, optionally a TOML settings file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from rag.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_ARTICLES = PROJECT_ROOT / "data" / "articles"
+
+
+def _default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "mitra"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; `Settings.load()` reads it from the environment."""
+
+    data_dir: Path = field(default_factory=_default_data_dir)
+    articles_dir: Path = BUNDLED_ARTICLES
+    embedding_model: str = "multilingual-e5-small"
+    chroma_url: str | None = None
+    collection: str = "articles"
+    max_file_bytes: int = 5_000_000
+    llm: str = "extractive"
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0
+    k: int = 5
+    max_question_chars: int = 1000
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str | None = None
+    share: bool = False
+    max_upload_mb: int = 20
+    concurrency: int = 2
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with the given fields replaced (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read `MITRA_*` variables; `MITRA_SETTINGS` may name a TOML file they override."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        settings_file = env.get("MITRA_SETTINGS")
+        if settings_file:
+            values.update(_read_settings_file(Path(settings_file)))
+        for f in fields(cls):
+            raw = env.get(f"MITRA_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = raw
+        return cls(**{name: _coerce(name, value) for name, value in values.items()})
+
+
+def _read_settings_file(path: Path) -> dict[str, object]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read settings file {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from exc
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"unknown setting(s) in {path}: {', '.join(unknown)}")
+    return data
+
+
+def _coerce(name: str, value: object) -> object:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    try:
+        if kind == "Path":
+            return Path(str(value)).expanduser()
+        if kind == "int":
+            return int(str(value))
+        if kind == "float":
+            return float(str(value))
+        if kind == "bool":
+            return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}
+    except ValueError as exc:
+        raise ConfigError(f"setting MITRA_{name.upper()}={value!r} is not a valid {kind}") from exc
+    return str(value)

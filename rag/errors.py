@@ -1,0 +1,32 @@
+"""Errors a user can act on: each message says what is wrong and how to fix it."""
+
+
+class MitraError(Exception):
+    """Base class; `str(error)` is a complete one-line message for the user."""
+
+
+class ConfigError(MitraError):
+    """A setting is missing or malformed."""
+
+
+class IndexMissingError(MitraError):
+    """There is no index yet, or it holds no articles."""
+
+    def __init__(self, detail: str = "the index is empty") -> None:
+        super().__init__(f"{detail}: build it with `mitra index` (or `mitra index PATH…`)")
+
+
+class ModelMismatchError(MitraError):
+    """The index was built with another embedding model than the one configured."""
+
+
+class IndexBusyError(MitraError):
+    """Another `mitra index` run holds the lock."""
+
+
+class QuestionError(MitraError):
+    """The question is empty or too long."""
+
+
+class LLMError(MitraError):
+    """The LLM server is unreachable, too slow, or answered something unusable."""
