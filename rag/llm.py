@@ -1,0 +1,268 @@
+"""Answers written by a chat model (Ollama or any OpenAI-compatible server) through LangChain.
+
+Decisions worth knowing:
+- `timeout` bounds the wait for each streamed piece (the first one included), not the whole
+  answer, so a slow but steady local model still finishes; `max_tokens` bounds the length.
+- A reply that is empty, or that opens with `ABSTAIN`, becomes exactly `ABSTAIN`: an empty
+  reply is an abstention, not an error. Failures to reach or use the server are `LLMError`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import queue
+import re
+import threading
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
+from functools import cache
+from typing import Any
+
+import httpx
+import openai
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from rag.backend import ABSTAIN, Message
+from rag.config import PROJECT_ROOT, Settings
+from rag.errors import ConfigError, LLMError
+from rag.language import detect_language
+from rag.schema import Passage
+
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+OLLAMA_URL = "http://127.0.0.1:11434"
+OPENAI_URL = "https://api.openai.com/v1"
+LANGUAGE_NAMES = {"en": "English", "id": "Indonesian"}
+MAX_SENTENCES = 4
+HISTORY_MESSAGES = 6  # the last turns are enough to resolve "it" / "itu"
+HISTORY_CHARS = 600
+_MARKER = re.compile(r"\s*\[\d+\]")
+_LABEL = re.compile(r"^(standalone question|question|pertanyaan)\s*:\s*", re.IGNORECASE)
+_DONE = object()
+
+
+@cache
+def _prompts() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(PROMPTS_DIR),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+    )
+
+
+def render_prompt(name: str, **variables: Any) -> str:
+    """Render `prompts/<name>`; a variable the template uses but is not given raises."""
+    return _prompts().get_template(name).render(**variables).strip()
+
+
+class LLMBackend:
+    """An `AnswerBackend` over any LangChain chat model."""
+
+    def __init__(
+        self,
+        model: BaseChatModel,
+        *,
+        name: str = "custom",
+        endpoint: str | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self.name = name
+        self._model = model
+        self._timeout = timeout
+        self._where = f"the LLM server at {endpoint}" if endpoint else f"the LLM {name!r}"
+
+    @classmethod
+    def from_spec(
+        cls, kind: str, model: str, settings: Settings, *, max_tokens: int = 512
+    ) -> LLMBackend:
+        """`ollama` or `openai` (any OpenAI-compatible server) serving `model`."""
+        timeout = settings.llm_timeout
+        if kind == "ollama":
+            from langchain_ollama import ChatOllama
+
+            endpoint = settings.llm_base_url or OLLAMA_URL
+            chat: BaseChatModel = ChatOllama(
+                model=model,
+                base_url=endpoint,
+                temperature=0,
+                num_predict=max_tokens,
+                client_kwargs={"timeout": timeout},
+            )
+        elif kind == "openai":
+            from langchain_openai import ChatOpenAI
+
+            if not settings.llm_base_url and not settings.llm_api_key:
+                raise ConfigError(
+                    f"openai:{model} needs MITRA_LLM_BASE_URL (a local OpenAI-compatible "
+                    "server, e.g. http://127.0.0.1:8080/v1) or MITRA_LLM_API_KEY"
+                )
+            endpoint = settings.llm_base_url or OPENAI_URL
+            chat = ChatOpenAI(
+                model=model,
+                base_url=endpoint,
+                # Local servers ignore the key, but the client insists on one.
+                api_key=settings.llm_api_key or "not-needed",
+                temperature=0,
+                max_tokens=max_tokens,
+                timeout=timeout,
+                max_retries=1,
+            )
+        else:
+            raise ConfigError(f"unknown LLM kind {kind!r}: use 'ollama' or 'openai'")
+        return cls(chat, name=f"{kind}:{model}", endpoint=endpoint, timeout=timeout)
+
+    def generate(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
+        """Stream an answer citing `[n]` = `passages[n - 1]`, or exactly `ABSTAIN`."""
+        if not passages:
+            yield ABSTAIN
+            return
+        yield from _abstain_or_stream(
+            self.stream_chat(answer_messages(question, passages, language))
+        )
+
+    def condense(self, question: str, history: Sequence[Message]) -> str:
+        """The follow-up rewritten to stand alone; the question itself if the model fails at it."""
+        turns = _recent_turns(history)
+        if not turns:
+            return question
+        prompt = render_prompt(
+            "condense.md",
+            history=turns,
+            question=question,
+            language=LANGUAGE_NAMES[detect_language(question)],
+        )
+        return _standalone("".join(self.stream_chat([HumanMessage(prompt)])), question)
+
+    def stream_chat(self, messages: list[BaseMessage]) -> Generator[str, None, None]:
+        """Stream the model's reply to `messages`, waiting at most `timeout` s for each piece.
+
+        The model runs in a daemon thread so that a stalled call can be abandoned: LangChain
+        models need not honour any timeout (the fake ones in tests do not).
+        """
+        pieces: queue.Queue[object] = queue.Queue()
+        stop = threading.Event()
+
+        def pump() -> None:
+            try:
+                with closing(self._model.stream(messages)) as chunks:
+                    for chunk in chunks:
+                        if stop.is_set():
+                            return
+                        pieces.put(chunk.text)
+            except Exception as exc:  # handed to the consumer, which turns it into an LLMError
+                pieces.put(exc)
+            pieces.put(_DONE)
+
+        threading.Thread(target=pump, name="mitra-llm", daemon=True).start()
+        try:
+            while True:
+                try:
+                    piece = pieces.get(timeout=self._timeout)
+                except queue.Empty:
+                    raise self._timed_out() from None
+                if piece is _DONE:
+                    return
+                if isinstance(piece, Exception):
+                    raise self._error(piece) from piece
+                yield str(piece)
+        finally:
+            stop.set()
+
+    def _timed_out(self) -> LLMError:
+        return LLMError(
+            f"{self._where} did not answer within {self._timeout:g} s: raise MITRA_LLM_TIMEOUT, "
+            "use a smaller model, or set MITRA_LLM=extractive"
+        )
+
+    def _error(self, exc: Exception) -> LLMError:
+        """One actionable line for a failure of the model call."""
+        if isinstance(exc, LLMError):
+            return exc
+        if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException | TimeoutError):
+            return self._timed_out()
+        if isinstance(exc, openai.APIConnectionError | httpx.TransportError | ConnectionError):
+            return LLMError(f"{self._where} is not reachable: start it or set MITRA_LLM=extractive")
+        status = getattr(exc, "status_code", None)
+        if isinstance(status, int) and status > 0:
+            hint = {
+                401: "check MITRA_LLM_API_KEY",
+                403: "check MITRA_LLM_API_KEY",
+                404: f"check that it serves the model in MITRA_LLM={self.name}",
+            }.get(status, "see the server's log, or set MITRA_LLM=extractive")
+            return LLMError(f"{self._where} answered HTTP {status}: {hint}")
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return LLMError(f"{self._where} failed ({detail}): check it, or set MITRA_LLM=extractive")
+
+
+def answer_messages(question: str, passages: Sequence[Passage], language: str) -> list[BaseMessage]:
+    """The system rules and the user turn holding the fenced, numbered sources."""
+    language_name = LANGUAGE_NAMES.get(language, "English")
+    fence = _fence(p.text for p in passages)
+    sources = [
+        {"n": n, "outlet": p.outlet, "date": display_date(p.date), "title": p.title, "text": p.text}
+        for n, p in enumerate(passages, start=1)
+    ]
+    common = {"language": language_name, "abstain": ABSTAIN, "fence": fence}
+    system = render_prompt(
+        "answer_system.md", n_sources=len(passages), max_sentences=MAX_SENTENCES, **common
+    )
+    user = render_prompt("answer.md", sources=sources, question=question, **common)
+    return [SystemMessage(system), HumanMessage(user)]
+
+
+def display_date(iso: str) -> str:
+    """`2024-08-17` stays; `--08-17` (day and month without a year) becomes `17 August`."""
+    match = re.fullmatch(r"--(\d\d)-(\d\d)", iso)
+    if match and 1 <= int(match[1]) <= 12:
+        return f"{int(match[2])} {calendar.month_name[int(match[1])]}"
+    return iso or "undated"
+
+
+def _fence(texts: Iterable[str]) -> str:
+    """Backticks longer than any run inside the sources, so no source can close its fence."""
+    longest = max((len(run) for text in texts for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _abstain_or_stream(pieces: Generator[str, None, None]) -> Iterator[str]:
+    """Pass the answer through, but turn an empty reply or one opening with ABSTAIN into ABSTAIN.
+
+    Holds back only while the reply so far could still be the start of ABSTAIN.
+    """
+    with closing(pieces):  # stops the model once the reply is known to abstain
+        head = ""
+        for piece in pieces:
+            head += piece
+            probe = head.lstrip(" \t\r\n*`\"'")
+            if probe.startswith(ABSTAIN):
+                break
+            if probe and not ABSTAIN.startswith(probe):
+                yield head.lstrip()
+                yield from pieces
+                return
+    yield ABSTAIN
+
+
+def _recent_turns(history: Sequence[Message]) -> list[dict[str, str]]:
+    """The last turns, without citation markers and cut short, for the condense prompt."""
+    turns = []
+    for message in history[-HISTORY_MESSAGES:]:
+        content = message.get("content")
+        if message.get("role") in ("user", "assistant") and isinstance(content, str):
+            text = _MARKER.sub("", content).strip()
+            if text and text != ABSTAIN:
+                turns.append({"role": message["role"], "content": text[:HISTORY_CHARS]})
+    return turns
+
+
+def _standalone(reply: str, question: str) -> str:
+    """The rewritten question from the model's reply, or `question` if the reply is junk."""
+    line = next((line.strip() for line in reply.splitlines() if line.strip()), "")
+    line = _LABEL.sub("", line.strip("\"'`* ")).strip("\"'`* ")
+    # Resolving "dia" adds a name or two; a much longer line is the model rambling or echoing.
+    if not line or ABSTAIN in line or len(line) > 2 * len(question) + 100:
+        return question
+    return line

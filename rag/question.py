@@ -1,0 +1,809 @@
+"""Text analysis for answers and citation checks: terms, a bilingual lexicon, question kinds.
+
+A *term* is one thing a question (or a claim) talks about: a name, a number or a content word,
+with every spelling that counts as a match in Indonesian or English text ("defence" also matches
+"pertahanan"). Matching works on stems, so "bertemu", "pertemuan" and "menemui" are one word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+from rag.language import detect_language
+
+Stems = frozenset[str]
+
+# Synonym groups, English and Indonesian together: any phrase of a group matches all the others,
+# and the narrower words after "=>" match it too (a minister is an official; not the reverse).
+# `PLACES` are names whatever their case in the question ("russia" is still a name).
+_PLACES = """
+russia, russian, russians, rusia, federasi rusia => moskow, moscow, kremlin
+moscow, moskow, moskwa
+kremlin
+china, chinese, tiongkok, cina, rrt => beijing
+beijing
+palestine, palestinian, palestinians, palestina
+israel, israeli, israelis => tel aviv
+iran, iranian => tehran, teheran
+tehran, teheran
+ukraine, ukrainian, ukraina => kyiv, kiev
+kyiv, kiev
+egypt, egyptian, mesir => cairo, kairo
+vietnam, vietnamese => hanoi
+india, indian => new delhi
+indonesia, indonesian, RI => jakarta
+jakarta
+myanmar, burma, burmese
+united states, us, usa, america, american, amerika serikat, amerika, AS => washington
+washington
+europe, european, eropa
+european union, eu, uni eropa
+north korea, north korean, korea utara, korut => pyongyang
+pyongyang
+south korea, south korean, korea selatan, korsel => seoul
+japan, japanese, jepang => tokyo
+turkey, turkish, turki => ankara
+syria, syrian, suriah => damascus, damaskus
+saudi arabia, saudi, arab saudi
+iraq, iraqi, irak
+germany, german, jerman => berlin
+france, french, prancis, perancis => paris
+britain, british, united kingdom, uk, inggris => london
+africa, african, afrika
+south africa, afrika selatan
+latin america, amerika latin
+asia, asian
+southeast asia, asia tenggara
+pacific, pasifik
+mali, malian => bamako
+algeria, aljazair
+brazil, brasil
+cuba, cuban, kuba
+belarus, belarusian
+kazakhstan
+uzbekistan
+turkmenistan
+tajikistan
+kyrgyzstan, kirgizstan
+afghanistan
+pakistan
+libya
+sudan
+niger
+venezuela
+nicaragua
+serbia
+ethiopia, etiopia
+hungary, hongaria
+philippines, filipina
+singapore, singapura
+malaysia
+thailand
+laos
+mongolia
+armenia
+azerbaijan
+cambodia, kamboja
+crimea, krimea
+taiwan
+st petersburg, saint petersburg, st. petersburg, petersburg
+nato
+asean
+brics
+united nations, un, pbb, perserikatan bangsa-bangsa
+"""
+_WORDS = """
+ministry, kementerian
+minister, menteri
+defence, defense, pertahanan
+foreign, luar negeri, asing, negara lain
+foreign minister, menteri luar negeri
+defence minister, defense minister, menteri pertahanan
+foreign policy, kebijakan luar negeri
+policy, kebijakan
+cooperation, cooperate, collaboration, kerja sama, kerjasama, bekerja sama
+partnership, partner, kemitraan, mitra
+strategic, strategis
+meet, meeting, met, bertemu, pertemuan, menemui, temu
+visit, trip, kunjungan, mengunjungi, berkunjung, lawatan, perjalanan
+weapon, arms, senjata, persenjataan => rudal, jet tempur, pesawat tempur, tank, artileri, drone
+first, pertama
+intelligence, intelijen
+relation, relations, ties, relationship, hubungan
+priority, prioritas
+news agency, kantor berita
+agency, badan, agensi
+broadcaster, television, tv, media, televisi, stasiun televisi, penyiar
+state media, state broadcaster, state television, media pemerintah, televisi pemerintah
+news, berita
+newspaper, surat kabar, koran
+journalist, reporter, jurnalis, wartawan
+statement, pernyataan
+comment, remark, komentar, ucapan
+claim, klaim, mengklaim
+kill, killed, membunuh, tewas
+soldier, troop, tentara, pasukan, prajurit
+army, angkatan darat
+armed forces, angkatan bersenjata
+navy, angkatan laut
+air force, angkatan udara
+military, militer
+security, keamanan
+conference, konferensi
+talk, talks, discuss, discussion, pembicaraan, membahas, mendiskusikan, diskusi
+negotiate, negotiation, negosiasi, perundingan, berunding
+agree, agreement, deal, sepakat, kesepakatan, menyepakati, persetujuan, setuju
+sign, signed, menandatangani, penandatanganan, tanda tangan
+treaty, pact, perjanjian, pakta, traktat
+trade, perdagangan, dagang
+export, ekspor
+import, impor
+wheat, gandum
+grain, biji-bijian
+oil, minyak
+gas, gas alam
+energy, energi
+nuclear, nuklir
+missile, rudal, peluru kendali
+rocket, roket
+drone, pesawat nirawak
+fighter jet, jet tempur, pesawat tempur
+aircraft, plane, pesawat
+helicopter, helikopter
+ship, warship, kapal, kapal perang
+submarine, kapal selam
+satellite, satelit
+space, luar angkasa, ruang angkasa, antariksa
+exercise, drill, latihan
+joint, bersama, gabungan
+sanction, sanksi
+war, perang
+invasion, invade, invasi, menginvasi
+attack, strike, serangan, menyerang
+president, presiden
+success, successful, succeed, manage, berhasil, sukses
+suspect, suspected, allegedly, diduga, dicurigai
+provide, menyediakan, memberikan
+in return, imbalan, sebagai imbalannya
+attend, hadir, menghadiri
+event, acara, peringatan
+commemoration, anniversary, peringatan, hari jadi
+find, found, menemukan, temuan
+launch, meluncurkan, peluncuran
+promise, pledge, vow, berjanji, janji
+use, menggunakan, digunakan, penggunaan
+phrase, term, frasa, istilah
+hold, held, mengadakan, diadakan, menggelar, digelar
+express, mengungkapkan, menyampaikan
+focus, fokus
+worry, concern, kekhawatiran, khawatir, prihatin
+response, respond, tanggapan, menanggapi, respons
+win, won, menang, memenangkan
+become, menjadi
+change, perubahan, mengubah
+role, peran
+plan, rencana, berencana
+future, masa depan
+help, membantu
+book, buku
+give, gave, given, memberikan, memberi, diberikan
+gift, present, souvenir, hadiah, cendera mata, kado, menghadiahkan, menghadiahi
+receive, received, menerima, penerimaan
+ask, asked, ditanya, bertanya, meminta
+answer, reply, menjawab, jawaban
+react, reaction, bereaksi, reaksi
+refuse, reject, menolak, penolakan
+want, wish, ingin, keinginan
+hope, harapan, berharap
+ready, willing, siap, bersedia
+mine, ranjau
+mine clearing, demining, penjinak ranjau, penjinakan ranjau
+specialist, expert, spesialis, ahli, pakar
+worker, pekerja
+engineer, engineering, insinyur, teknik, zeni
+division, divisi
+brigade, brigade
+reconstruction, rebuild, recovery, rekonstruksi, pemulihan, membangun kembali
+consulate, konsulat
+embassy, kedutaan, kedutaan besar
+ambassador, duta besar, dubes
+flight, penerbangan
+airline, maskapai
+direct, langsung
+travel, bepergian, wisata
+refinery, kilang
+capacity, kapasitas
+barrel, barel
+value, worth, nilai
+cost, biaya
+fund, funding, dana, pendanaan, didanai
+share, stake, saham, porsi
+capital, modal
+platform, platform
+free trade, perdagangan bebas
+member, membership, anggota, keanggotaan
+join, bergabung => anggota, keanggotaan
+organisation, organization, organisasi
+union, uni
+inauguration, sworn in, pelantikan, dilantik, melantik
+cabinet, kabinet
+commodity, komoditas
+palm oil, minyak sawit, sawit
+coffee, kopi
+rubber, karet
+cocoa, kakao
+coal, batu bara
+fertilizer, pupuk
+agriculture, farming, pertanian
+health, kesehatan
+production, produce, produksi, memproduksi
+volume, volume
+conflict, konflik
+mediate, mediator, mediation, menengahi, mediasi, penengah
+de-escalation, de-eskalasi
+warn, warning, memperingatkan, wanti-wanti
+assassination, pembunuhan
+supreme leader, pemimpin tertinggi
+program, programme, program
+propose, proposal, usulan, mengusulkan
+solution, solusi
+decision, decide, keputusan, memutuskan
+open, opened, membuka, dibuka, pembukaan
+start, begin, mulai, memulai
+end, mengakhiri, berakhir, akhir
+continue, melanjutkan, lanjutan
+develop, development, mengembangkan, pengembangan
+crude oil, minyak mentah
+oil field, well, ladang minyak, sumur
+modernize, modernise, memodernisasi, modernisasi
+infrastructure, infrastruktur
+logistics, logistik
+airport, bandara, bandar udara
+city, kota
+island, pulau
+province, provinsi
+palace, istana
+forum, forum
+speaker, pembicara
+keynote speaker, pembicara utama
+speech, pidato
+delegation, delegasi
+welcome, menyambut, sambutan
+thank, thanks, terima kasih
+friend, friendship, sahabat, persahabatan, teman
+symbol, simbol, lambang
+coin, koin
+sword, pedang
+tradition, tradisi
+artificial intelligence, ai, kecerdasan buatan
+exploration, penjelajahan, eksplorasi
+electricity, listrik
+nuclear power plant, pltn, pembangkit listrik tenaga nuklir
+bank, bank
+payment, pembayaran
+investor, investor
+embargo, embargo
+ban, larangan, melarang
+crypto, kripto
+mining, penambangan, tambang
+illegal, ilegal
+land, lahan
+bomb, bom, pengeboman
+damage, damaged, rusak, kerusakan
+site, situs
+evacuate, evacuation, evakuasi
+citizen, resident, warga, wni
+death, die, dead, tewas, meninggal, kematian
+court, pengadilan
+verdict, ruling, putusan
+parliament, house of representatives, dpr, parlemen
+lawmaker, legislator
+message, pesan
+coordinating minister, menteri koordinator, menko
+spokesperson, spokesman, juru bicara, jubir
+cabinet secretary, sekretaris kabinet, seskab
+ceo, chief executive, direktur utama, dirut
+director, direktur
+chairman, head, ketua, kepala
+state-owned, bumn
+profit, keuntungan, laba
+industry, industri
+market, pasar
+growth, pertumbuhan
+tariff, tarif
+tax, pajak
+debt, utang
+budget, anggaran
+poor, miskin
+forget, lupa
+predict, prediction, memprediksi, prediksi
+absent, skip, absen
+step, langkah
+big, large, biggest, largest, besar, terbesar
+winter, musim dingin
+route, rute
+vice president, wakil presiden
+prime minister, perdana menteri
+government, state-run, pemerintah, pemerintahan, dikelola pemerintah
+state, negara
+country, nation, negara
+official, pejabat => menteri, presiden, wakil, sekretaris, jenderal, komandan, duta besar
+leader, pemimpin => presiden, perdana menteri, panglima, raja
+commander, komandan, panglima
+general, jenderal
+deputy, wakil
+secretary, sekretaris
+council, dewan
+party, partai
+communist, komunis
+support, dukungan, mendukung
+aid, assistance, bantuan
+offer, menawarkan, tawaran
+sell, sale, menjual, penjualan
+buy, purchase, membeli, pembelian
+supply, memasok, pasokan
+send, sent, mengirim, mengirimkan, pengiriman
+deliver, delivery, menyerahkan, penyerahan
+technology, teknologi
+economy, economic, ekonomi
+politics, political, politik
+culture, cultural, budaya
+world, dunia
+region, regional, kawasan, wilayah
+international, internasional
+west, western, barat
+east, eastern, timur
+far east, timur jauh
+south, southern, selatan
+north, northern, utara
+close, dekat
+strong, powerful, kuat
+weak, lemah
+worse, worsen, bad, buruk, memburuk
+increase, rise, grow, boost, meningkat, meningkatkan, peningkatan, naik, kenaikan
+strengthen, memperkuat, penguatan
+decrease, fall, drop, decline, turun, menurun, penurunan
+expand, memperluas, perluasan
+information, informasi
+exchange, pertukaran, bertukar
+extremism, ekstremisme
+terrorism, terrorist, terorisme, teroris
+threat, ancaman
+crisis, krisis
+peace, perdamaian, damai
+stability, stabilitas
+sovereignty, kedaulatan
+interest, kepentingan
+unconditional, tanpa syarat
+goal, aim, objective, tujuan
+main, utama
+important, penting
+praise, memuji, pujian
+criticize, criticism, mengkritik, kritik
+condemn, mengecam, kecaman
+deny, membantah, menyangkal
+announce, mengumumkan, pengumuman
+appoint, appointment, appointed, diangkat, pengangkatan, ditunjuk, penunjukan
+company, perusahaan
+private, swasta
+personal, pribadi
+mercenary, tentara bayaran
+group, kelompok
+affiliate, afiliasi
+fight, battle, berperang, melawan, pertempuran
+ally, allies, sekutu
+hegemony, hegemoni
+colonialism, kolonialisme
+capability, ability, kemampuan
+equipment, peralatan
+component, komponen
+population, populasi, penduduk
+immigrant, imigran
+jew, jewish, yahudi
+tactical, taktis
+warhead, hulu ledak
+doctrine, doktrin
+ballistic, balistik
+advanced, sophisticated, canggih
+regime, rezim
+coup, kudeta
+civil war, perang saudara
+diplomatic, diplomacy, diplomatik, diplomasi
+effort, upaya
+ceasefire, gencatan senjata
+election, pemilu, pemilihan
+summit, ktt
+investment, invest, investasi, berinvestasi
+currency, mata uang
+price, harga
+loan, pinjaman
+project, proyek
+power plant, pembangkit listrik
+build, construction, membangun, pembangunan
+port, pelabuhan
+border, perbatasan
+education, pendidikan
+student, mahasiswa, pelajar
+tourism, tourist, pariwisata, wisatawan
+history, historically, sejarah, historis
+tension, tense, tegang, ketegangan
+arrest, detain, menahan, ditahan, penangkapan
+lawyer, pengacara
+funeral, pemakaman
+queen, ratu
+emperor, kaisar
+week, pekan, sepekan, seminggu
+times, kali
+month, bulan
+year, tahun
+day, hari
+yesterday, kemarin
+earlier, previously, sebelumnya
+later, kemudian
+percent, persen
+billion, miliar
+million, juta
+thousand, thousands, ribu, ribuan
+tens of thousands, puluhan ribu
+hundred, hundreds, ratus, ratusan
+dozens, tens, puluhan
+one, satu
+two, dua
+three, tiga
+four, empat
+five, lima
+six, enam
+seven, tujuh
+eight, delapan
+nine, sembilan
+ten, sepuluh
+monday, senin
+tuesday, selasa
+wednesday, rabu
+thursday, kamis
+friday, jumat
+saturday, sabtu
+sunday, minggu
+january, januari
+february, februari
+march, maret
+april
+may, mei
+june, juni
+july, juli
+august, agustus
+september
+october, oktober
+november
+december, desember
+"""
+# Words that ask for a quotation or a characterisation rather than name a topic.
+SAY_CUES = frozenset(
+    "say said says tell told call called calls describe described describes "
+    "kata berkata mengatakan katakan ujar menyebut sebut disebut menggambarkan gambarkan "
+    "menyatakan nyatakan".split()
+)
+# Words too generic to decide whether a sentence answers the question.
+_LIGHT = frozenset(
+    "kind type sort way thing things issue matter report reports reported article articles "
+    "statement statements remark remarks comment comments "
+    "jenis macam bentuk cara hal laporan berita artikel lapor dilaporkan melaporkan "
+    "pernyataan pernyataannya komentar menyampaikan".split()
+)
+_ENGLISH_STOPWORDS = frozenset(
+    "a an the of to in on at for with by from and or but is are was were be been being it its "
+    "this that these those what which who whom whose when where why how did do does done has "
+    "have had about into over than then there their they them he she his her we our you your "
+    "i me my not no yes any all some can could would should will shall may might must also "
+    "according as since after before during while between each other such only just very "
+    "more most much many get got become became make made take took both either so if".split()
+)
+_INDONESIAN_STOPWORDS = frozenset(
+    "yang dan di ke dari untuk dengan pada ini itu adalah ialah merupakan dalam tidak akan juga "
+    "atau oleh sebagai telah bahwa karena apa siapa kapan mana berapa bagaimana mengapa kenapa "
+    "apakah para kami kita mereka dia ia beliau sudah ada bisa saat hari menurut antara seperti "
+    "sang si pun lah kah nya tersebut soal tentang mengenai terkait atas bagi kepada hingga "
+    "sampai lebih sangat paling masih baru lagi pernah sedang belum harus dapat boleh mau ingin "
+    "secara serta namun tetapi tapi jika kalau agar supaya maka sehingga setelah sebelum sejak "
+    "selama usai ketika yakni yaitu pula sendiri telah tak bukan tanpa dua kedua keduanya "
+    "pihak salah satu seorang sebuah suatu hal apa saja manakah dimana "
+    # Verbs that only say something took place: "when did the coup happen?"
+    "terjadi terjadinya berlangsung happen happened occur occurred".split()
+)
+STOPWORDS = _ENGLISH_STOPWORDS | _INDONESIAN_STOPWORDS
+QUESTION_WORDS = frozenset(
+    "what which who whom whose when where why how apa apakah siapa kapan mana manakah dimana "
+    "berapa bagaimana mengapa kenapa".split()
+)
+_TOKEN = re.compile(r"\d+(?:[/.,:]\d+)*|[^\W\d_]+(?:['’]s\b)?")
+_SASTRAWI = StemmerFactory().create_stemmer()
+
+
+# Stems that would collide: Sastrawi makes "bersama" "sama" (as in "kerja sama"), "pertahanan"
+# "tahan" (as in "ditahan"), "pengacara" "acara", "peringatan" "ingat", "setuju" "tuju".
+_KEEP = frozenset("bersama bertahan pertahanan pengacara peringatan setuju".split())
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """One stem for Indonesian and English inflections of `word` (lowercase)."""
+    if not word.isalpha() or word in _KEEP:
+        return word
+    stemmed = _SASTRAWI.stem(word)
+    if stemmed and stemmed != word:
+        return stemmed
+    if not word.isascii() or re.search(r"[aius]s$", word):  # "ratus", "tewas": not plurals
+        return word
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= max(3, len(suffix) + 1):
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def cognate_prefix(word: str) -> str:
+    """The start of the Indonesian spelling of an English loanword: "consulate" → "konsul"."""
+    spelled = word.lower()
+    for english, indonesian in (("tion", "si"), ("sion", "si"), ("ph", "f"), ("th", "t")):
+        spelled = spelled.replace(english, indonesian)
+    spelled = re.sub(r"c(?=[eiy])", "s", spelled).replace("c", "k").replace("q", "k")
+    spelled = re.sub(r"(.)\1", r"\1", spelled.replace("x", "ks").replace("y", "i"))
+    return spelled[: 5 if len(spelled) <= 7 else 6] if len(spelled) >= 5 else ""
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of every word and number; possessive "'s" dropped from the word."""
+    result = []
+    for match in _TOKEN.finditer(text):
+        word = match.group(0)
+        if word[-2:-1] in ("'", "’"):
+            word = word[:-2]
+        result.append((word, match.start(), match.start() + len(word)))
+    return result
+
+
+def text_stems(text: str) -> Stems:
+    """Every stem in `text` (stopwords left out), plus the parts of dates like "16/4/23"."""
+    stems: set[str] = set()
+    for word, _, _ in tokens(text):
+        lower = word.lower()
+        if lower in STOPWORDS and not (word.isupper() and len(word) > 1):
+            continue
+        stems.add(stem(lower))
+        if not lower.isalpha():
+            parts = re.split(r"[/.,:]", lower)
+            stems.update(parts)
+            if len(parts) >= 2:
+                stems.add("/".join(parts[:2]))
+    return frozenset(stems)
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Synonyms: `keys` look phrases up (every word), `alternatives` match text (no stopwords)."""
+
+    keys: frozenset[tuple[str, ...]]
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+def _match_stems(words: list[str]) -> tuple[str, ...]:
+    kept = [w for w in words if w.lower() not in STOPWORDS or w.isupper()] or words
+    return tuple(stem(w.lower()) for w in kept)
+
+
+def _parse_groups(table: str) -> list[_Group]:
+    groups = []
+    for line in table.strip().splitlines():
+        synonyms, _, narrower = line.partition("=>")
+        keys, alternatives = set(), set()
+        for phrase in filter(str.strip, synonyms.split(",")):
+            words = [w for w, _, _ in tokens(phrase)]
+            keys.add(tuple(stem(w.lower()) for w in words))
+            alternatives.add(_match_stems(words))
+        alternatives.update(_match_stems(p.split()) for p in narrower.split(",") if p.strip())
+        groups.append(_Group(frozenset(keys), tuple(sorted(alternatives))))
+    return groups
+
+
+_PLACE_GROUPS = _parse_groups(_PLACES)
+_LIGHT_STEMS = frozenset(stem(w) for w in _LIGHT)
+_WORD_GROUPS = _parse_groups(_WORDS)
+
+
+def _index(groups: list[_Group]) -> dict[tuple[str, ...], int]:
+    index: dict[tuple[str, ...], int] = {}
+    for number, group in enumerate(groups):
+        for key in group.keys:
+            index.setdefault(key, number)
+    return index
+
+
+_PLACE_INDEX = _index(_PLACE_GROUPS)
+_WORD_INDEX = _index(_WORD_GROUPS)
+_LONGEST = max(len(p) for p in (*_PLACE_INDEX, *_WORD_INDEX))
+
+
+# How much more a name or number counts than a content word when matching text.
+NAME = 1.5
+
+
+@dataclass(frozen=True)
+class Term:
+    """Something a text talks about; it matches when all stems of one alternative are present."""
+
+    text: str
+    alternatives: tuple[tuple[str, ...], ...]
+    weight: float
+    kind: str  # "name", "place", "number" or "word"
+    prefix: str = ""  # an English word's likely Indonesian start, when the lexicon lacks it
+
+    def match(self, stems: Stems) -> float:
+        """1.0 when present, a part for a partly present multi-word name, else 0."""
+        if any(all(s in stems for s in alt) for alt in self.alternatives):
+            return 1.0
+        if self.prefix and any(s.startswith(self.prefix) for s in stems):
+            return 1.0
+        if self.kind == "name" and len(self.alternatives) == 1:
+            # "Li" for "Li Shangfu", "Putin" for "Vladimir Putin": news repeats names in part.
+            return 0.6 if any(s in stems for s in self.alternatives[0]) else 0.0
+        return 0.0
+
+    def topical(self) -> bool:
+        """A word that names what is asked about (not a question cue or a generic word)."""
+        return self.kind == "word" and self.weight >= 1.0
+
+
+def extract_terms(text: str) -> list[Term]:
+    """The names, numbers and content words of `text`, each with its bilingual alternatives."""
+    words = tokens(text)
+    english = detect_language(text) == "en"
+    terms: list[Term] = []
+    i = 0
+    while i < len(words):
+        word, _, _ = words[i]
+        lower = word.lower()
+        found = _lookup(words, i)
+        if found:
+            size, group, is_place = found
+            surface = " ".join(w for w, _, _ in words[i : i + size])
+            if is_place:
+                terms.append(Term(surface, _PLACE_GROUPS[group].alternatives, NAME, "place"))
+            elif not _is_cue(words[i : i + size]):
+                weight = 0.5 if _is_light(lower) else 1.0
+                terms.append(Term(surface, _WORD_GROUPS[group].alternatives, weight, "word"))
+            i += size
+            continue
+        if not lower.isalpha():
+            terms.append(Term(word, ((stem(lower),),), NAME, "number"))
+        elif _capitalized(text, words, i) and lower not in STOPWORDS:
+            end = i + 1
+            while end < len(words) and _capitalized(text, words, end) and not _lookup(words, end):
+                end += 1
+            name = words[i:end]
+            alternative = tuple(stem(w.lower()) for w, _, _ in name)
+            terms.append(Term(" ".join(w for w, _, _ in name), (alternative,), NAME, "name"))
+            i = end
+            continue
+        elif lower not in STOPWORDS and lower not in SAY_CUES and len(lower) > 1:
+            weight = 0.5 if _is_light(lower) else 1.0
+            prefix = cognate_prefix(lower) if english and lower.isascii() else ""
+            terms.append(Term(word, ((stem(lower),),), weight, "word", prefix))
+        i += 1
+    return _dedupe(terms)
+
+
+def _is_light(word: str) -> bool:
+    return stem(word) in _LIGHT_STEMS
+
+
+def _lookup(words: list[tuple[str, int, int]], i: int) -> tuple[int, int, bool] | None:
+    """The longest lexicon phrase starting at word `i`: (length, group, is_place)."""
+    for size in range(min(_LONGEST, len(words) - i), 0, -1):
+        phrase = words[i : i + size]
+        lowered = [w.lower() for w, _, _ in phrase]
+        if size == 1 and lowered[0] in STOPWORDS and not phrase[0][0].isupper():
+            return None
+        key = tuple(stem(w) for w in lowered)
+        if key in _PLACE_INDEX and (
+            size > 1 or lowered[0] not in STOPWORDS or phrase[0][0] == "AS"
+        ):
+            return size, _PLACE_INDEX[key], True
+        if key in _WORD_INDEX and not (size == 1 and lowered[0] in STOPWORDS):
+            return size, _WORD_INDEX[key], False
+    return None
+
+
+def _capitalized(text: str, words: list[tuple[str, int, int]], i: int) -> bool:
+    """A capitalised word that is a name: mid-sentence, or first but not a common word."""
+    word, start, _ = words[i]
+    if not word[:1].isupper():
+        return False
+    if word.isupper() and len(word) > 1:
+        return True
+    gap = text[words[i - 1][2] : start] if i else ""
+    if i and not any(mark in gap for mark in ".!?:\n"):
+        return True
+    # First in its sentence: a name unless it is a common word, which stemming would change.
+    lower = word.lower()
+    return lower not in STOPWORDS | QUESTION_WORDS | SAY_CUES and stem(lower) == lower
+
+
+def _is_cue(phrase: list[tuple[str, int, int]]) -> bool:
+    return len(phrase) == 1 and phrase[0][0].lower() in SAY_CUES
+
+
+def _dedupe(terms: list[Term]) -> list[Term]:
+    seen: set[tuple[tuple[str, ...], ...]] = set()
+    result = []
+    for term in terms:
+        if term.alternatives not in seen:
+            seen.add(term.alternatives)
+            result.append(term)
+    return result
+
+
+def coverage(terms: list[Term], stems: Stems) -> float:
+    """The weighted share of `terms` present in `stems` (1.0 when there are no terms)."""
+    total = sum(t.weight for t in terms)
+    if not total:
+        return 1.0
+    return sum(t.weight * t.match(stems) for t in terms) / total
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a question asks for (`kind`) and about (`terms`)."""
+
+    text: str
+    language: str
+    kind: str  # who, when, where, count, why, say, which, yesno, what
+    terms: list[Term]
+    quoting: bool = False  # the question asks what someone said ("who called Myanmar ...")
+
+    @property
+    def names(self) -> list[Term]:
+        return [t for t in self.terms if t.kind != "word"]
+
+
+_KINDS = (
+    ("count", r"\bhow (?:many|much)\b|\bberapa (?:banyak|jumlah|orang|kali|besar)\b|\bjumlah\b"),
+    (
+        "when",
+        r"\bwhen\b|\bwhat (?:year|date|day|month|time)\b|\bkapan\b|\b(?:tanggal|tahun|"
+        r"bulan|hari) (?:berapa|apa)\b|\bsejak kapan\b",
+    ),
+    ("where", r"\bwhere\b|\bdi ?mana\b|\bke ?mana\b|\bdari ?mana\b|\bin which (?:city|country)\b"),
+    ("why", r"\bwhy\b|\bfor what reason\b|\bmengapa\b|\bkenapa\b|\balasan\b"),
+    (
+        "who",
+        r"\bwho(?:m|se)?\b|\bsiapa\b|\bwhich (?:\w+ )?(?:officials?|leaders?|ministers?|people|"
+        r"persons?|presidents?)\b",
+    ),
+    ("count", r"\bberapa\b"),
+    ("yesno", r"^(?:was|were|is|are|did|does|do|has|have|had|can|could|will|would)\b|^apakah\b"),
+    ("what", r"\bwhat (?:kind|type|sort|form)s? of\b|\b(?:jenis|bentuk|macam) apa\b"),
+    (
+        "which",
+        r"\bwhich\b|\bwhat (?!did|does|do|is|are|was|were|has|have|will|can)\w+|"
+        r"\b\w+ mana(?:kah)? saja\b|\b(?:negara|kota|perusahaan|lembaga) mana\b|"
+        r"\b\w+ apa\b|\byang mana\b|\bapa nama\b",
+    ),
+    ("what", r"\bwhat\b|\bapa\b"),
+)
+
+
+def analyze(question: str) -> Query:
+    """The kind of answer `question` wants and the terms an answer must be about."""
+    lowered = " ".join(question.lower().split())
+    # The question word that comes first decides: "What did he say when asked…" is not "when".
+    found = [
+        (m.start(), order, k) for order, (k, p) in enumerate(_KINDS) if (m := re.search(p, lowered))
+    ]
+    kind = min(found)[2] if found else "what"
+    quoting = any(w in SAY_CUES for w, _, _ in tokens(lowered))
+    if kind in ("what", "which", "yesno") and quoting:
+        kind = "say"
+    return Query(question, detect_language(question), kind, extract_terms(question), quoting)

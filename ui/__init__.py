@@ -1,0 +1,1 @@
+"""The web interface (`mitra ui`); the only package that imports Gradio."""
