@@ -144,20 +144,21 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
 
-    with ExitStack() as stack:
-        data_dir = args.data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory())) / "d"
-        url = args.url
-        if url is None:
-            print(f"starting `mitra ui` over {data_dir} …", file=sys.stderr)
-            url = stack.enter_context(running_ui(data_dir))
-        elif not is_loopback(urlparse(url).hostname or ""):
-            parser.error("--url must be a loopback address such as http://127.0.0.1:7860/")
-        app = through_app(url, args.users, args.seconds, args.max_requests)
-    # The app has stopped (or is idle): the direct calls get the machine to themselves.
-    os.environ["MITRA_DATA_DIR"] = str(data_dir)
-    from rag import ask
+    with tempfile.TemporaryDirectory() as scratch:
+        data_dir = args.data_dir or Path(scratch) / "data"
+        with ExitStack() as server:
+            url = args.url
+            if url is None:
+                print(f"starting `mitra ui` over {data_dir} …", file=sys.stderr)
+                url = server.enter_context(running_ui(data_dir))
+            elif not is_loopback(urlparse(url).hostname or ""):
+                parser.error("--url must be a loopback address such as http://127.0.0.1:7860/")
+            app = through_app(url, args.users, args.seconds, args.max_requests)
+        # The app has stopped (or is idle): the direct calls get the machine to themselves.
+        os.environ["MITRA_DATA_DIR"] = str(data_dir)
+        from rag import ask
 
-    direct = directly(ask, min(len(app.latencies) or len(QUESTIONS), args.max_requests))
+        direct = directly(ask, min(len(app.latencies) or len(QUESTIONS), args.max_requests))
     report(app, direct, as_json=args.json)
     return 1 if app.errors or direct.errors else 0
 
@@ -166,7 +167,7 @@ def report(app: Run, direct: Run, *, as_json: bool) -> None:
     rows = [app.figures(), direct.figures()]
     ratios = {
         f"{key}_ratio": round(float(rows[0][key]) / float(rows[1][key]), 1) if rows[1][key] else 0
-        for key in ("p50_ms", "p95_ms")
+        for key in ("p50_ms", "p95_ms", "per_s")
     }
     if as_json:
         print(json.dumps({"app": rows[0], "direct": rows[1], **ratios}))
@@ -177,7 +178,10 @@ def report(app: Run, direct: Run, *, as_json: bool) -> None:
                 f"{row['name']:22}{row['requests']:>9}{row['errors']:>8}"
                 f"{row['p50_ms']:>9}{row['p95_ms']:>9}{row['per_s']:>8}"
             )
-        print(f"app/direct latency: p50 ×{ratios['p50_ms_ratio']}, p95 ×{ratios['p95_ms_ratio']}")
+        print(
+            f"app/direct: latency p50 ×{ratios['p50_ms_ratio']}, p95 ×{ratios['p95_ms_ratio']}; "
+            f"throughput ×{ratios['per_s_ratio']}"
+        )
     for error in (app.errors + direct.errors)[:10]:
         print(f"error: {error}", file=sys.stderr)
 

@@ -7,9 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
-from index.sync import sync
 from rag.config import Settings
 
 
@@ -37,9 +34,13 @@ def add_index_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from index.sync import sync
+
     settings = Settings.load()
     paths = args.paths or [settings.articles_dir]
-    bar: tqdm | None = None
+    bar = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar

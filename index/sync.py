@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -137,9 +138,10 @@ def _sync_store(
         seen[digest] = article.article_id
         owner = hash_owner.get(digest)
         if owner is not None and owner != article.article_id:
-            if owner in current_ids:
+            if owner in current_ids or _still_there(stored[owner].path):
                 report.skip(raw.path, f"same article as {owner} (indexed once)")
                 continue
+            # The owner's file is gone: this is a rename, and its chunks keep their vectors.
             _move(store, stored.pop(owner), digest, article)
             report.updated += 1
             continue
@@ -187,8 +189,12 @@ def _chunk_records(article: Article, digest: str) -> list[tuple[str, str, dict[s
     return records
 
 
+def _still_there(path: str) -> bool:
+    """Whether an indexed article's source file still exists (records: their file)."""
+    return Path(re.sub(r"(:\d+|\[\d+\])$", "", path)).exists()
+
+
 def _move(store: ChunkStore, previous: Any, digest: str, article: Article) -> None:
-    """A renamed file: same content, new id; its chunks keep their vectors."""
     ids = sorted(previous.chunks[digest])
     metadatas = [{"article_id": article.article_id, "path": article.path} for _ in ids]
     store.update_metadata(ids, metadatas)

@@ -52,6 +52,7 @@ class StoredArticle:
 
     chunks: dict[str, set[str]] = field(default_factory=dict)
     expected: dict[str, int] = field(default_factory=dict)
+    path: str = ""
 
     def is_complete(self, content_hash: str) -> bool:
         return len(self.chunks.get(content_hash, ())) == self.expected.get(content_hash, -1)
@@ -136,6 +137,7 @@ class ChunkStore:
             content_hash = str(meta["content_hash"])
             stored.chunks.setdefault(content_hash, set()).add(chunk_id)
             stored.expected[content_hash] = int(meta["n_chunks"])
+            stored.path = str(meta.get("path", ""))
         return articles
 
     def query(self, vector: list[float], n: int) -> list[tuple[str, str, dict, float]]:

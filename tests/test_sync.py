@@ -117,6 +117,15 @@ def test_same_article_under_two_names_is_indexed_once(settings: Settings, articl
     assert "same article as" in report.problems[0].reason
 
 
+def test_a_renamed_file_keeps_its_vectors(settings: Settings, articles: Path) -> None:
+    sync([articles], settings)
+    (articles / "003_132bb7926b8ada7c.txt").rename(articles / "myanmar.txt")
+    report = sync([articles], settings)
+    assert (report.updated, report.unchanged, report.chunks_embedded) == (1, 4, 0)
+    ids = {aid for aid, _ in snapshot(settings).values()}
+    assert "myanmar.txt" in ids and "003_132bb7926b8ada7c.txt" not in ids
+
+
 def test_interrupted_run_resumes_to_a_clean_build(
     settings: Settings, articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -74,7 +74,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             "# mitra\nCited answers about Russia's international partnerships "
             "· Jawaban bersumber tentang kemitraan internasional Rusia"
         )
-        header = gr.HTML(handlers.header(0))
+        header = gr.HTML(handlers.header(len(assistant.articles())))
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"), gr.Row():
                 with gr.Column(scale=3):

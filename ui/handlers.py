@@ -24,9 +24,9 @@ log = logging.getLogger("mitra.ui")
 GENERIC_ERROR = "something went wrong on the server; please try again (the details are in its log)"
 TABLE_HEADERS = ["Title", "Outlet", "Date", "Chunks", "Article id"]
 Message = dict[str, Any]
+ChatUpdate = tuple[str, list[Message], list[Message], list[str], str]
 # Gradio hands a handler live progress through a `gr.Progress` default argument.
 PROGRESS = gr.Progress()
-ChatUpdate = tuple[str, list[Message], list[Message], list[str], str]
 
 
 def friendly(exc: Exception) -> str:
@@ -74,8 +74,7 @@ class Handlers:
             chat[-1] = _message("assistant", render.notice_html(friendly(exc)))
             yield "", chat, history, turns, render.sources_html(turns)
             return
-        if answer is None:
-            return
+        assert answer is not None  # the assistant's stream always ends with the Answer
         if answer.abstained:
             chat[-1] = _message("assistant", render.abstained_html(answer))
         else:
@@ -135,14 +134,9 @@ class Handlers:
         return (status, *self.library(), None)
 
     def _keep_uploads(self, files: list[Path]) -> list[Path]:
-        # Gradio's upload folder is temporary: keep the articles' source files with the index.
+        # Gradio's upload folder is temporary and served: keep the articles with the index.
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
-        kept = []
-        for file in files:
-            target = self.uploads_dir / file.name
-            shutil.copyfile(file, target)
-            kept.append(target)
-        return kept
+        return [Path(shutil.move(file, self.uploads_dir / file.name)) for file in files]
 
     def remove(self, article_id: str | None) -> tuple[str, str, list[list[Any]], Any]:
         """Remove the chosen article from the index."""

@@ -102,7 +102,7 @@ def user_html(question: str) -> str:
 
 def turn_html(answer: Answer, turn: int, articles: Mapping[str, str]) -> str:
     """The sources of one answer; `articles` maps article ids to their whole cleaned text."""
-    labels = LABELS[_language(answer)]
+    labels = LABELS.get(answer.language, LABELS["en"])
     heading = f"<h3>{labels['sources']}: “{html.escape(answer.question)}”</h3>"
     if answer.abstained or not answer.citations:
         body = f'<p class="hint">{labels["no_sources"]}</p>'
@@ -182,7 +182,3 @@ def report_html(summary: str, problems: Sequence[Problem]) -> str:
 
 def status_html(message: str, *, error: bool = False) -> str:
     return f'<div class="report{" error" if error else ""}">{escape(message)}</div>'
-
-
-def _language(answer: Answer) -> str:
-    return answer.language if answer.language in LABELS else "en"
