@@ -56,8 +56,10 @@ def main() -> None:
     loaded = load_paths(paths, settings.max_file_bytes)
     texts = [c.text for raw in loaded.articles for c in chunk_text(clean_article(raw).text)]
     lengths = [len(t) for t in texts]
-    print(f"{len(loaded.articles)} articles, {len(texts)} chunks, "
-          f"median {statistics.median(lengths):.0f} characters")
+    print(
+        f"{len(loaded.articles)} articles, {len(texts)} chunks, "
+        f"median {statistics.median(lengths):.0f} characters"
+    )
 
     started = time.perf_counter()
     embeddings.embed_documents(texts)
@@ -85,7 +87,9 @@ def main() -> None:
     }
     print(f"(a) bare encode      {encode:8.1f} s   {figures['chunks_per_s']} chunks/s")
     print(f"(b) full index       {full:8.1f} s   (b)/(a) = {figures['b_over_a']}  target ≤ 1.15")
-    print(f"(c) no-change resync {nochange:8.1f} s   (c)/(b) = {figures['c_over_b']}  target ≤ 0.02")
+    print(
+        f"(c) no-change resync {nochange:8.1f} s   (c)/(b) = {figures['c_over_b']}  target ≤ 0.02"
+    )
     print(json.dumps(figures))
 
 

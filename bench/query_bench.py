@@ -98,8 +98,11 @@ def main() -> None:
     questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line]
     answerable = [q for q in questions if q.get("gold")]
     hits = {"mitra": 0, "baseline": 0}
-    latency: dict[str, list[float]] = {"mitra retrieval": [], "baseline retrieval": [],
-                                       "mitra answer": []}
+    latency: dict[str, list[float]] = {
+        "mitra retrieval": [],
+        "baseline retrieval": [],
+        "mitra answer": [],
+    }
     for item in answerable:
         gold = set(item["gold"])
         passages, _ = timed(lambda q=item["question"]: assistant.retrieve(q, 5))
@@ -117,19 +120,25 @@ def main() -> None:
     print(f"\ncorpus: {len(assistant.articles())} articles; {len(answerable)} answerable questions")
     print(f"{'':22}{'mitra':>10}{'baseline':>10}{'ratio':>8}")
     rate = {name: count / len(answerable) for name, count in hits.items()}
-    print(f"{'hit@5':22}{rate['mitra']:>10.2f}{rate['baseline']:>10.2f}"
-          f"{rate['mitra'] / max(rate['baseline'], 1e-9):>8.2f}")
+    print(
+        f"{'hit@5':22}{rate['mitra']:>10.2f}{rate['baseline']:>10.2f}"
+        f"{rate['mitra'] / max(rate['baseline'], 1e-9):>8.2f}"
+    )
     for q, label in ((0.5, "p50"), (0.95, "p95")):
         ours = percentile(latency["mitra retrieval"], q)
         theirs = percentile(latency["baseline retrieval"], q)
         print(f"{'retrieval ms ' + label:22}{ours:>10.1f}{theirs:>10.1f}{ours / theirs:>8.2f}")
     for q, label in ((0.5, "p50"), (0.95, "p95")):
         print(f"{'answer ms ' + label:22}{percentile(latency['mitra answer'], q):>10.1f}")
-    print(json.dumps({
-        "hit@5": rate,
-        "median_ms": {k: round(statistics.median(v), 1) for k, v in latency.items()},
-        "p95_ms": {k: round(percentile(v, 0.95), 1) for k, v in latency.items()},
-    }))
+    print(
+        json.dumps(
+            {
+                "hit@5": rate,
+                "median_ms": {k: round(statistics.median(v), 1) for k, v in latency.items()},
+                "p95_ms": {k: round(percentile(v, 0.95), 1) for k, v in latency.items()},
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

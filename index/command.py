@@ -18,15 +18,19 @@ def add_index_command(commands: argparse._SubParsersAction) -> None:
         "only new or changed articles are embedded.",
     )
     parser.add_argument(
-        "paths", nargs="*", type=Path,
+        "paths",
+        nargs="*",
+        type=Path,
         help="files or folders (default: the bundled data/articles or MITRA_ARTICLES_DIR)",
     )
     parser.add_argument(
-        "--prune", action="store_true",
+        "--prune",
+        action="store_true",
         help="remove indexed articles that are not among PATHS any more",
     )
     parser.add_argument(
-        "--rebuild", action="store_true",
+        "--rebuild",
+        action="store_true",
         help="re-embed everything (needed after changing the embedding model)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -5,10 +5,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-_SKIPPED = {"script", "style", "noscript", "template", "svg", "nav", "footer", "header", "aside",
-            "form", "iframe"}
-_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article",
-           "section", "blockquote", "figcaption", "pre", "table", "ul", "ol"}
+_SKIPPED = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "footer",
+    "header",
+    "aside",
+    "form",
+    "iframe",
+}
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "article",
+    "section",
+    "blockquote",
+    "figcaption",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+}
 _DATE_META = ("article:published_time", "datePublished", "pubdate", "date", "dc.date")
 
 

@@ -50,8 +50,10 @@ def load_paths(paths: list[Path], max_bytes: int) -> LoadResult:
             result.problems.append(Problem(str(root), "no such file or folder"))
         elif root.is_dir():
             files = sorted(
-                p for p in root.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                p
+                for p in root.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(root).parts)
             )
             if not files:

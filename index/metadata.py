@@ -5,11 +5,43 @@ from __future__ import annotations
 import re
 
 MONTHS = {
-    "januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "feb": 2, "maret": 3,
-    "march": 3, "mar": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "june": 6,
-    "jun": 6, "juli": 7, "july": 7, "jul": 7, "agustus": 8, "august": 8, "agu": 8, "aug": 8,
-    "agt": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "october": 10, "okt": 10,
-    "oct": 10, "november": 11, "nov": 11, "desember": 12, "december": 12, "des": 12, "dec": 12,
+    "januari": 1,
+    "january": 1,
+    "jan": 1,
+    "februari": 2,
+    "february": 2,
+    "feb": 2,
+    "maret": 3,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "juni": 6,
+    "june": 6,
+    "jun": 6,
+    "juli": 7,
+    "july": 7,
+    "jul": 7,
+    "agustus": 8,
+    "august": 8,
+    "agu": 8,
+    "aug": 8,
+    "agt": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "october": 10,
+    "okt": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "desember": 12,
+    "december": 12,
+    "des": 12,
+    "dec": 12,
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _FULL_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
@@ -23,10 +55,33 @@ _OUTLET = re.compile(
 # "KONTAN.CO.ID - MOSKOW. ", "JAKARTA - ", "Liputan6.com, Jakarta - " before the lead sentence.
 _DATELINE = re.compile(r"^(?:[^\s,]+,\s*)?[A-Za-z0-9 .,]{3,40}?\s*[-–—]\s*(?:[A-Z]{3,}\.\s+)?")
 _AGENCIES = (
-    "Reuters", "Associated Press", "AFP", "Agence France-Presse", "TASS", "RIA Novosti",
-    "RIA", "Interfax", "Sputnik", "Xinhua", "Antara", "Bloomberg", "Al Jazeera", "CNN", "BBC",
-    "IRNA", "Yonhap", "Kyodo", "Bernama", "ChannelNewsAsia", "Channel NewsAsia",
-    "FOX News", "The Guardian", "New York Times", "Washington Post", "Anadolu", "AP",
+    "Reuters",
+    "Associated Press",
+    "AFP",
+    "Agence France-Presse",
+    "TASS",
+    "RIA Novosti",
+    "RIA",
+    "Interfax",
+    "Sputnik",
+    "Xinhua",
+    "Antara",
+    "Bloomberg",
+    "Al Jazeera",
+    "CNN",
+    "BBC",
+    "IRNA",
+    "Yonhap",
+    "Kyodo",
+    "Bernama",
+    "ChannelNewsAsia",
+    "Channel NewsAsia",
+    "FOX News",
+    "The Guardian",
+    "New York Times",
+    "Washington Post",
+    "Anadolu",
+    "AP",
 )
 _ATTRIBUTION = (
     r"(?:dilansir(?:\s+dari)?|melansir(?:\s+dari)?|dikutip(?:\s+dari)?|mengutip|menurut"
@@ -54,7 +109,7 @@ def strip_dateline(line: str) -> str:
     """The line without its dateline, when the prefix names an outlet or a place in capitals."""
     match = _DATELINE.match(line)
     if match and (_OUTLET.search(match.group(0)) or re.search(r"[A-Z]{3,}", match.group(0))):
-        return line[match.end():]
+        return line[match.end() :]
     return line
 
 
@@ -77,8 +132,9 @@ def find_date(text: str) -> str:
     """The first date the text states, ISO 8601: `2022-09-19`, or `--08-17` without a year."""
     candidates = []
     if m := _FULL_DATE.search(text):
-        candidates.append((m.start(), f"{m.group(3)}-{MONTHS[m.group(2).lower()]:02d}-"
-                                      f"{int(m.group(1)):02d}"))
+        candidates.append(
+            (m.start(), f"{m.group(3)}-{MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}")
+        )
     if m := _NUMERIC_DATE.search(text):
         day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
         if 1 <= day <= 31 and 1 <= month <= 12:

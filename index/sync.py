@@ -10,14 +10,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.embeddings import load_embeddings
-from rag.errors import MitraError
-
 from index.chunk import chunk_text
 from index.clean import Article, clean_article
 from index.load import Problem, load_paths
 from index.lock import index_lock
 from rag.config import Settings
+from rag.embeddings import load_embeddings
+from rag.errors import MitraError
 from rag.store import ChunkStore, open_client
 
 EMBED_BATCH = 128
@@ -151,9 +150,7 @@ def _sync_store(
             continue
         if existing and set(existing.chunks) - {digest}:
             report.updated += 1
-            replaced.extend(
-                cid for h, ids in existing.chunks.items() if h != digest for cid in ids
-            )
+            replaced.extend(cid for h, ids in existing.chunks.items() if h != digest for cid in ids)
         else:
             report.added += 1
         have = existing.chunks.get(digest, set()) if existing else set()

@@ -1,4 +1,4 @@
-"""Shared fixtures: settings in a temporary data dir, a copy of the seed articles, a Chroma server."""
+"""Shared fixtures: settings in a temp data dir, a copy of the seed articles, a Chroma server."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -64,12 +65,15 @@ def test_page_furniture_is_dropped(seeds: dict[str, Article]) -> None:
 
 def test_promotions_and_related_videos_are_dropped() -> None:
     raw = RawArticle(
-        "x", "x",
+        "x",
+        "x",
         "Liputan6.com, Jakarta - Menteri bertemu.\nSCROLL TO CONTINUE WITH CONTENT\n"
         "Advertisement\nSimak juga Video: Putin ke Prabowo\nBaca juga:Berita lain\n"
         "Lihat juga Video 'Lain':\nIsi berita berlanjut.",
     )
-    assert clean_article(raw).text == "Liputan6.com, Jakarta - Menteri bertemu.\nIsi berita berlanjut."
+    assert (
+        clean_article(raw).text == "Liputan6.com, Jakarta - Menteri bertemu.\nIsi berita berlanjut."
+    )
 
 
 def test_glued_words_are_split_but_names_kept() -> None:
@@ -98,7 +102,7 @@ def test_chunks_are_exact_slices_that_overlap(seeds: dict[str, Article]) -> None
     text = seeds["004"].text
     chunks = chunk_text(text)
     assert len(chunks) > 3
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in pairwise(chunks):
         assert after.start < before.end  # one sentence shared
     for chunk in chunks:
         assert text[chunk.start : chunk.end] == chunk.text
@@ -110,15 +114,21 @@ def test_html_and_json_records(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(
         "<html><head><title>Judul</title><meta property='og:site_name' content='KOMPAS.com'>"
         "<meta property='article:published_time' content='2025-06-18'><script>var x=1;</script>"
-        "<style>p{}</style></head><body><h1>Rusia dan Indonesia</h1><p>Isi berita.</p></body></html>"
+        "<style>p{}</style></head><body><h1>Rusia dan Indonesia</h1><p>Isi berita.</p>"
+        "</body></html>"
     )
     (tmp_path / "batch.jsonl").write_text(
-        '{"id": "n1", "title": "T", "content": "Isi.", "date": "2025-06-19", "source": "detik.com"}\n'
+        '{"id": "n1", "title": "T", "content": "Isi.", "date": "2025-06-19", '
+        '"source": "detik.com"}\n'
     )
     loaded = load_paths([tmp_path], 5_000_000)
     by_id = {a.article_id: a for a in loaded.articles}
     page = clean_article(by_id["page.html"])
     assert "var x" not in page.text and "p{}" not in page.text and "Isi berita." in page.text
-    assert (page.title, page.outlet, page.date) == ("Rusia dan Indonesia", "KOMPAS.com", "2025-06-18")
+    assert (page.title, page.outlet, page.date) == (
+        "Rusia dan Indonesia",
+        "KOMPAS.com",
+        "2025-06-18",
+    )
     record = clean_article(by_id["n1"])
     assert (record.title, record.outlet, record.date) == ("T", "detik.com", "2025-06-19")

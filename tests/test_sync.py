@@ -198,6 +198,10 @@ def test_cli_prints_a_summary_and_json(settings: Settings, articles: Path) -> No
     )
     data = json.loads(result.stdout)
     assert {k: data[k] for k in ("added", "updated", "removed", "unchanged", "skipped")} == {
-        "added": 0, "updated": 0, "removed": 0, "unchanged": 5, "skipped": 1
+        "added": 0,
+        "updated": 0,
+        "removed": 0,
+        "unchanged": 5,
+        "skipped": 1,
     }
     assert data["problems"] == [{"path": str(articles / "empty.txt"), "reason": "empty file"}]
