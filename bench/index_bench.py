@@ -36,9 +36,11 @@ def main() -> None:
     parser.add_argument("--news", type=Path, default=DEFAULT_NEWS)
     parser.add_argument("--limit", type=int, help="use only the first N news articles")
     parser.add_argument("--model", default=Settings().embedding_model)
+    parser.add_argument("--work-dir", type=Path, help="keep the index here (must be new)")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="mitra-bench-"))
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="mitra-bench-"))
+    work.mkdir(parents=True, exist_ok=False)
     paths = [BUNDLED_ARTICLES]
     if args.news.exists():
         batch = work / "news.jsonl"
@@ -50,7 +52,7 @@ def main() -> None:
         paths.append(batch)
     else:
         print(f"{args.news} not found: benchmarking the seeds alone", file=sys.stderr)
-    settings = Settings(data_dir=work / "data", embedding_model=args.model)
+    settings = Settings.load().with_overrides(data_dir=work / "data", embedding_model=args.model)
     embeddings = load_embeddings(settings.embedding_model, settings.models_dir)
 
     loaded = load_paths(paths, settings.max_file_bytes)

@@ -221,6 +221,111 @@ def build_tokenizer(model: Q4File):
     return tokenizer
 
 
+class _Graph:
+    """A tiny ONNX graph builder: `op` adds a node and returns its output name."""
+
+    def __init__(self) -> None:
+        self.nodes: list = []
+        self.initializers: dict = {}
+
+    def const(self, name: str, value: np.ndarray) -> str:
+        from onnx import numpy_helper
+
+        if name not in self.initializers:
+            self.initializers[name] = numpy_helper.from_array(np.asarray(value), name)
+        return name
+
+    def op(self, op_type: str, *inputs: str, domain: str = "", **attrs: object) -> str:
+        from onnx import helper
+
+        out = f"{op_type}_{len(self.nodes)}"
+        self.nodes.append(helper.make_node(op_type, list(inputs), [out], domain=domain, **attrs))
+        return out
+
+
+def _quantize_tokens(g: _Graph, x: str, width: int) -> tuple[str, str]:
+    """Per-token dynamic int8 (uint8 around 128) of x [B, S, width]: rows [B*S, width], scales."""
+    from onnx import TensorProto, helper
+
+    rows = g.op("Reshape", x, g.const(f"rows{width}", np.array([-1, width], np.int64)))
+    amax = g.op("ReduceMax", g.op("Abs", rows), axes=[1], keepdims=0)
+    scale = g.op("Max", g.op("Mul", amax, "inv127"), "tiny")
+    u128 = helper.make_tensor("u128", TensorProto.UINT8, [1], [128])
+    zero_point = g.op("ConstantOfShape", g.op("Shape", scale), value=u128)
+    return g.op("QuantizeLinear", rows, scale, zero_point, axis=0), scale
+
+
+def _int8_linear(g: _Graph, xq: tuple[str, str], weight: np.ndarray, name: str) -> str:
+    """`x @ weight.T` without bias, weights int8 per output channel, integer accumulation."""
+    w_scale = np.maximum(np.abs(weight).max(axis=1), 1e-12) / 127
+    w_q = np.round(weight / w_scale[:, None]).astype(np.int8).T
+    y = g.op("MatMulIntegerToFloat", xq[0], g.const(name + ".wq", w_q), "one",
+             g.const(name + ".ws", w_scale.astype(np.float32)), "u128", domain="com.microsoft")
+    y = g.op("Mul", y, g.op("Unsqueeze", xq[1], "last"))
+    return g.op("Reshape", y, "bsn")
+
+
+def build_onnx(model: Q4File):
+    """The encoder + mean pooling + L2 normalisation as an ONNX model for onnxruntime.
+
+    Linear layers run in int8 with per-token activation scales (close to `e5.c`'s
+    per-block int8 activations); embeddings are stored as float16.
+    """
+    from onnx import TensorProto, helper
+
+    t, c = model.tensors, model.config
+    heads, eps = int(c["num_attention_heads"]), float(c["layer_norm_eps"])
+    hidden_size, ffn = int(c["hidden_size"]), int(c["intermediate_size"])
+    g = _Graph()
+    g.const("inv127", np.float32(1 / 127))
+    g.const("tiny", np.float32(1e-12))
+    g.const("one", np.float32(1))
+    g.const("u128", np.uint8(128))
+    g.const("last", np.array([-1], np.int64))
+    g.const("axis1", np.array([1], np.int64))
+    g.const("zero", np.array([0], np.int64))
+    ms = "com.microsoft"
+
+    words = g.op("Gather", g.const("word", t["emb.word"].astype(np.float16)), "input_ids")
+    length = g.op("Shape", "input_ids", start=1, end=2)
+    positions = g.op("Slice", g.const("pos", t["emb.pos"]), "zero", length, "zero")
+    x = g.op("Add", g.op("Cast", words, to=TensorProto.FLOAT), positions)
+    x = g.op("Add", x, g.const("type0", t["emb.type"][0]))
+    x = g.op("LayerNormalization", x, g.const("eln.w", t["emb.ln.w"]),
+             g.const("eln.b", t["emb.ln.b"]), axis=-1, epsilon=eps)
+    mask_i32 = g.op("Cast", "attention_mask", to=TensorProto.INT32)
+    g.nodes.append(helper.make_node("Concat", [g.op("Shape", "input_ids"), "last"], ["bsn"], axis=0))
+    for i in range(int(c["num_hidden_layers"])):
+        p = f"l{i}."
+        xq = _quantize_tokens(g, x, hidden_size)
+        q, k, v = (
+            g.op("Add", _int8_linear(g, xq, t[p + n + ".w"], p + n), g.const(p + n + ".b", t[p + n + ".b"]))
+            for n in ("q", "k", "v")
+        )
+        ctx = g.op("MultiHeadAttention", q, k, v, "", mask_i32, domain=ms, num_heads=heads)
+        attn = _int8_linear(g, _quantize_tokens(g, ctx, hidden_size), t[p + "ao.w"], p + "ao")
+        x = g.op("SkipLayerNormalization", attn, x, g.const(p + "aln.w", t[p + "aln.w"]),
+                 g.const(p + "aln.b", t[p + "aln.b"]), g.const(p + "ao.b", t[p + "ao.b"]),
+                 domain=ms, epsilon=eps)
+        hidden = _int8_linear(g, _quantize_tokens(g, x, hidden_size), t[p + "fi.w"], p + "fi")
+        hidden = g.op("BiasGelu", hidden, g.const(p + "fi.b", t[p + "fi.b"]), domain=ms)
+        out = _int8_linear(g, _quantize_tokens(g, hidden, ffn), t[p + "fo.w"], p + "fo")
+        x = g.op("SkipLayerNormalization", out, x, g.const(p + "oln.w", t[p + "oln.w"]),
+                 g.const(p + "oln.b", t[p + "oln.b"]), g.const(p + "fo.b", t[p + "fo.b"]),
+                 domain=ms, epsilon=eps)
+    weights = g.op("Unsqueeze", g.op("Cast", "attention_mask", to=TensorProto.FLOAT), "last")
+    total = g.op("ReduceSum", g.op("Mul", x, weights), "axis1", keepdims=0)
+    mean = g.op("Div", total, g.op("ReduceSum", weights, "axis1", keepdims=0))
+    norm = g.op("Max", g.op("ReduceL2", mean, axes=[-1], keepdims=1), "tiny")
+    g.nodes.append(helper.make_node("Div", [mean, norm], ["sentence_embedding"]))
+    ids = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"])
+           for n in ("input_ids", "attention_mask")]
+    out = helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", int(c["hidden_size"])])
+    graph = helper.make_graph(g.nodes, "multilingual-e5-small", ids, [out], list(g.initializers.values()))
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    return helper.make_model(graph, opset_imports=opsets, ir_version=8)
+
+
 def _write_model_dir(model: Q4File, target: Path) -> None:
     from safetensors.numpy import save_file
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from index.chunk import split_sentences
 from index.metadata import strip_dateline
 from rag.backend import ABSTAIN, Message
-from rag.question import Query, Stems, Term, analyze, coverage, extract_terms, text_stems
+from rag.question import Query, Stems, Term, analyze, extract_terms, text_stems
 from rag.schema import Passage
 
 MAX_SENTENCES = 3  # quotes, one per article
@@ -18,6 +18,8 @@ MAX_SENTENCES = 3  # quotes, one per article
 MIN_COVERAGE = 0.45
 # The IDF-weighted share of the question's names a quote must mention ("Russia" counts little).
 MIN_NAMES = 0.4
+# The IDF-weighted share of the question's topic words (checkable ones) a quote must contain.
+MIN_TOPIC = 0.5
 PAIR_PENALTY = 0.1
 # A further sentence joins the answer when it scores at least this share of the best one.
 KEEP_RATIO = 0.8
@@ -111,6 +113,7 @@ def _select(query: Query, passages: Sequence[Passage]) -> list[_Unit]:
         reverse=True,
     )
     singles = {_end(u, passages): u for u in units if not u.paired}
+    scores = {id(u): score for score, u in scored}
     picked: list[_Unit] = []
     for score, unit in scored:
         if len(picked) == MAX_SENTENCES or (picked and score < KEEP_RATIO * scored[0][0]):
@@ -119,7 +122,7 @@ def _select(query: Query, passages: Sequence[Passage]) -> list[_Unit]:
         if any(passages[p.passage].article_id == article for p in picked):
             continue  # one quote per article: a second one repeats or drifts off the question
         alone = singles.get(_end(unit, passages)) if unit.paired else None
-        if alone and _complete(query, alone, context[article], idf):
+        if alone and scores[id(alone)] >= score and _complete(query, alone, context[article], idf):
             continue  # the sentence says it all without the one before
         if _answers(query, unit, context[article], idf):
             picked.append(unit)
@@ -198,9 +201,11 @@ def _idf(query: Query, units: list[_Unit]) -> dict[Term, float]:
 
 
 def _names_share(query: Query, stems: Stems, idf: dict[Term, float]) -> float:
-    """The share of the question's names in `stems`, rare names counting most."""
-    total = sum(idf[t] for t in query.names)
-    return sum(idf[t] for t in query.names if t.match(stems)) / total if total else 1.0
+    """The share of the question's names in `stems`: rare names count most, and places half
+    as much as people, who are usually whom the question is about."""
+    weights = {t: idf[t] * (0.5 if t.kind == "place" else 1.0) for t in query.names}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t.match(stems)) / total if total else 1.0
 
 
 def _coverage(query: Query, unit: _Unit) -> float:
@@ -281,8 +286,8 @@ def _answers(query: Query, unit: _Unit, context: Stems, idf: dict[Term, float]) 
         return False
     topical = [t for t in query.terms if t.topical()]
     checkable = [t for t in topical if _checkable(t, query.language)]
-    if checkable and coverage(checkable, unit.stems) < 0.5:
-        return False
+    if checkable and _share(query, unit, {t: idf[t] for t in checkable}) < MIN_TOPIC:
+        return False  # the rarer topic words are what the question is about
     if topical and not checkable and not any(t.match(unit.stems) for t in topical):
         return False  # nothing shows the sentence is about what the question is about
     return query.kind not in ("when", "count", "where", "who") or _has_feature(query, unit) > 0

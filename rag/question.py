@@ -8,7 +8,7 @@ with every spelling that counts as a match in Indonesian or English text ("defen
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -103,6 +103,11 @@ defence, defense, pertahanan
 foreign, luar negeri, asing, negara lain
 foreign minister, menteri luar negeri
 defence minister, defense minister, menteri pertahanan
+agriculture minister, minister of agriculture, menteri pertanian
+energy minister, minister of energy, menteri energi, menteri esdm
+trade minister, minister of trade, menteri perdagangan
+finance minister, minister of finance, menteri keuangan
+economic minister, menteri perekonomian, menko perekonomian
 foreign policy, kebijakan luar negeri
 policy, kebijakan
 cooperation, cooperate, collaboration, kerja sama, kerjasama, bekerja sama
@@ -183,7 +188,6 @@ focus, fokus
 worry, concern, kekhawatiran, khawatir, prihatin
 response, respond, tanggapan, menanggapi, respons
 win, won, menang, memenangkan
-become, menjadi
 change, perubahan, mengubah
 role, peran
 plan, rencana, berencana
@@ -510,7 +514,7 @@ _INDONESIAN_STOPWORDS = frozenset(
     "sampai lebih sangat paling masih baru lagi pernah sedang belum harus dapat boleh mau ingin "
     "secara serta namun tetapi tapi jika kalau agar supaya maka sehingga setelah sebelum sejak "
     "selama usai ketika yakni yaitu pula sendiri telah tak bukan tanpa dua kedua keduanya "
-    "pihak salah satu seorang sebuah suatu hal apa saja manakah dimana "
+    "pihak salah satu seorang sebuah suatu hal apa saja manakah dimana menjadi "
     # Verbs that only say something took place: "when did the coup happen?"
     "terjadi terjadinya berlangsung happen happened occur occurred".split()
 )
@@ -567,7 +571,7 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 
 def text_stems(text: str) -> Stems:
     """Every stem in `text` (stopwords left out), plus the parts of dates like "16/4/23"."""
-    stems: set[str] = set()
+    stems: set[str] = {"persen"} if "%" in text else set()
     for word, _, _ in tokens(text):
         lower = word.lower()
         if lower in STOPWORDS and not (word.isupper() and len(word) > 1):
@@ -806,4 +810,22 @@ def analyze(question: str) -> Query:
     quoting = any(w in SAY_CUES for w, _, _ in tokens(lowered))
     if kind in ("what", "which", "yesno") and quoting:
         kind = "say"
-    return Query(question, detect_language(question), kind, extract_terms(question), quoting)
+    terms = extract_terms(question)
+    if kind == "which":
+        terms = _answer_type_light(lowered, terms)
+    return Query(question, detect_language(question), kind, terms, quoting)
+
+
+def _answer_type_light(question: str, terms: list[Term]) -> list[Term]:
+    """ "Which news agency…", "Senjata apa…": the answer names an agency or a weapon rather
+    than saying those words, so the type word counts like a generic word."""
+    match = re.search(
+        r"\b(?:which|what)\s+((?:\S+\s+){0,2}\S+)|(\S+(?:\s+\S+)?)\s+(?:apa|mana)\b", question
+    )
+    if not match:
+        return terms
+    phrase = match.group(1) or match.group(2)
+    for i, term in enumerate(terms):
+        if term.kind == "word" and term.text.lower() in phrase:
+            return [*terms[:i], replace(term, weight=0.5), *terms[i + 1 :]]
+    return terms

@@ -70,7 +70,8 @@ def _merge_by_article(found: dict[str, _Chunk], fused: dict[str, float], k: int)
     by_article: dict[str, list[_Chunk]] = defaultdict(list)
     for cid in sorted(fused, key=fused.__getitem__, reverse=True):
         by_article[str(found[cid].meta["article_id"])].append(found[cid])
-    best = 2.0 / (RRF_K + 1)
+    # Rank 1 in both lists, plus a neighbour as strong, is the most an article can score.
+    best = 1.5 * 2.0 / (RRF_K + 1)
     passages = []
     for article_chunks in by_article.values():
         top = article_chunks[0]
@@ -80,8 +81,9 @@ def _merge_by_article(found: dict[str, _Chunk], fused: dict[str, float], k: int)
             if _overlapping(top, other):
                 span.append(other)
         span.sort(key=lambda c: int(c.meta["start"]))
-        score = sum(fused[c.chunk_id] for c in article_chunks[:3]) / best
-        passages.append(_passage(span, top, min(score, 1.0)))
+        runner_up = fused[article_chunks[1].chunk_id] if len(article_chunks) > 1 else 0.0
+        score = (fused[top.chunk_id] + 0.5 * runner_up) / best
+        passages.append(_passage(span, top, score))
     passages.sort(key=lambda p: p.score, reverse=True)
     return passages[:k]
 
