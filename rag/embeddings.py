@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 
@@ -61,7 +62,9 @@ class MitraEmbeddings(Embeddings):
         out = np.zeros((len(texts), self.dimension), np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         hide = not self.show_progress or len(texts) <= self.batch_size
-        with tqdm(total=len(texts), desc="embedding", unit="text", file=sys.stderr, disable=hide) as bar:
+        with tqdm(
+            total=len(texts), desc="embedding", unit="text", file=sys.stderr, disable=hide
+        ) as bar:
             for start in range(0, len(order), self.batch_size):
                 batch = order[start : start + self.batch_size]
                 out[batch] = self._encode([texts[i] for i in batch])
@@ -78,7 +81,9 @@ class E5Embeddings(MitraEmbeddings):
 
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id("<pad>"), pad_token="<pad>")
+        self._tokenizer.enable_padding(
+            pad_id=self._tokenizer.token_to_id("<pad>"), pad_token="<pad>"
+        )
         options = ort.SessionOptions()
         options.intra_op_num_threads = available_cores()
         options.inter_op_num_threads = 1
@@ -114,12 +119,13 @@ class SentenceTransformerEmbeddings(MitraEmbeddings):
             )
         except OSError as error:
             raise ValueError(
-                f"embedding model {name_or_path!r} is not available offline ({error}); use "
-                f"{DEFAULT_EMBEDDING_MODEL!r}, a local sentence-transformers directory, or a model "
-                f"installed by a package ({', '.join(sorted(PACKAGED_MODELS))})"
-            ) from None
+                f"embedding model {name_or_path!r} was not found on this machine (models are "
+                f"never downloaded): use {DEFAULT_EMBEDDING_MODEL!r}, the path of a local "
+                "sentence-transformers model directory, or a model a package installs "
+                f"({', '.join(PACKAGED_MODELS)})"
+            ) from error
         self._model.max_seq_length = min(self._model.max_seq_length or MAX_TOKENS, MAX_TOKENS)
-        dimension = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = int(self._model.get_embedding_dimension() or 0)
         super().__init__(model_name or name_or_path, dimension, show_progress=show_progress)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -139,10 +145,12 @@ def _resolve(name: str) -> str:
     return name
 
 
-def load_embeddings(
-    name: str, cache_dir: Path, *, show_progress: bool = False
-) -> MitraEmbeddings:
-    """The embedding model `name`; the default one is converted into `cache_dir` on first use."""
+@lru_cache(maxsize=4)
+def load_embeddings(name: str, cache_dir: Path, *, show_progress: bool = False) -> MitraEmbeddings:
+    """The embedding model `name`; the default one is converted into `cache_dir` on first use.
+
+    Loaded once per process: every caller shares the model.
+    """
     if name == DEFAULT_EMBEDDING_MODEL:
         model_dir = ensure_e5_model(Path(cache_dir) / DEFAULT_EMBEDDING_MODEL)
         return E5Embeddings(model_dir, show_progress=show_progress)
