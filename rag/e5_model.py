@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 E5_SOURCE = "e5-small-q4.bin"
 ONNX_FILE = "model-int8.onnx"
-FORMAT_VERSION = 1  # bump when the written directory changes
+FORMAT_VERSION = 2  # bump when the written directory changes (2: int8 ONNX added)
 _META = "\u2581"  # SentencePiece's word-start marker
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", 16)])
 _LAYER_NAMES = {
