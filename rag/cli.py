@@ -10,10 +10,9 @@ from rag.errors import MitraError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ui.command import add_ui_command
-
     from index.command import add_index_command
     from rag.commands import add_ask_command, add_eval_command
+    from ui.command import add_ui_command
 
     parser = argparse.ArgumentParser(
         prog="mitra",
