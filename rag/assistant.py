@@ -110,7 +110,7 @@ class Assistant:
         standalone = backend.condense(question, history) if history else question
         passages = self.retrieve(standalone, k)
         parts: list[str] = []
-        for delta in backend.generate(standalone, passages, language):
+        for delta in backend.generate(question, passages, language):
             parts.append(delta)
             yield delta
         text, citations, abstained = finalize("".join(parts), passages, language)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from langchain_core.embeddings import Embeddings
 
 from rag.keyword import KeywordIndex, Stemmer
+from rag.language import detect_language
+from rag.question import extract_terms
 from rag.schema import Passage
 from rag.store import ChunkStore
 
@@ -59,19 +61,28 @@ class HybridRetriever:
         for rank, (cid, doc, meta, _) in enumerate(dense):
             fused[cid] += 1.0 / (RRF_K + rank + 1)
             found[cid] = _Chunk(cid, doc, meta)
-        for rank, (position, _) in enumerate(keyword.search(question, CANDIDATES)):
+        for rank, (position, _) in enumerate(keyword.search(keyword_query(question), CANDIDATES)):
             chunk = chunks[position]
             fused[chunk.chunk_id] += 1.0 / (RRF_K + rank + 1)
             found[chunk.chunk_id] = chunk
         return _merge_by_article(found, fused, k)
 
 
+def keyword_query(question: str) -> str:
+    """An English question gets its Indonesian lexicon equivalents: the articles' words."""
+    if detect_language(question) != "en":
+        return question
+    equivalents = {s for term in extract_terms(question) for alt in term.alternatives for s in alt}
+    return " ".join([question, *sorted(equivalents)])
+
+
 def _merge_by_article(found: dict[str, _Chunk], fused: dict[str, float], k: int) -> list[Passage]:
     by_article: dict[str, list[_Chunk]] = defaultdict(list)
     for cid in sorted(fused, key=fused.__getitem__, reverse=True):
         by_article[str(found[cid].meta["article_id"])].append(found[cid])
-    # Rank 1 in both lists, plus a neighbour as strong, is the most an article can score.
-    best = 1.5 * 2.0 / (RRF_K + 1)
+    # An article scores as its best chunk (rank 1 in both lists = 1.0): summing its chunks
+    # would favour long articles over the short one that answers.
+    best = 2.0 / (RRF_K + 1)
     passages = []
     for article_chunks in by_article.values():
         top = article_chunks[0]
@@ -81,9 +92,7 @@ def _merge_by_article(found: dict[str, _Chunk], fused: dict[str, float], k: int)
             if _overlapping(top, other):
                 span.append(other)
         span.sort(key=lambda c: int(c.meta["start"]))
-        runner_up = fused[article_chunks[1].chunk_id] if len(article_chunks) > 1 else 0.0
-        score = (fused[top.chunk_id] + 0.5 * runner_up) / best
-        passages.append(_passage(span, top, score))
+        passages.append(_passage(span, top, fused[top.chunk_id] / best))
     passages.sort(key=lambda p: p.score, reverse=True)
     return passages[:k]
 

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 QUEUE_SIZE = 64
 EXAMPLES = [
     "What kind of cooperation did Russian and Palestinian officials discuss in Moscow?",
-    "Apa yang dibahas Putin dengan Menteri Pertahanan China Li Shangfu?",
-    "Why did Russia and Myanmar meet in July?",
+    "Apa yang dipuji Putin dan Li Shangfu dalam pertemuan mereka?",
+    "Whom did Sergei Lavrov visit in Jakarta?",
     "Mengapa Rusia dan China memperluas kerja sama keamanan?",
 ]
 CSS = """
