@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import free_port
+from conftest import free_port, stop_process
 
 from rag.config import PROJECT_ROOT
 
@@ -91,12 +91,7 @@ def llama_server(
         _wait_healthy(process, server)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=10)
 
 
 def _wait_healthy(process: subprocess.Popen[bytes], server: RunningServer) -> None:

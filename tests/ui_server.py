@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from conftest import free_port
+from conftest import free_port, stop_process
 
 # The first start converts the embedding model and indexes the bundled articles.
 START_TIMEOUT_S = 240
@@ -40,12 +40,7 @@ def running_ui(data_dir: Path, env: Mapping[str, str] | None = None) -> Iterator
         _wait_until_up(url, process, log_path)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=15)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
