@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# ~600 characters measured best on the dev questions (see README, "Chunk size").
+# About 600 characters: see README, "Measurements", for why.
 CHUNK_CHARS = 600
 OVERLAP_SENTENCES = 1
 
