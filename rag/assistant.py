@@ -16,7 +16,7 @@ from rag.errors import IndexMissingError, QuestionError
 from rag.keyword import Stemmer
 from rag.language import detect_language
 from rag.retrieve import HybridRetriever
-from rag.schema import Answer
+from rag.schema import Answer, Passage
 from rag.store import ChunkStore, open_client
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class Assistant:
             )
         return question
 
-    def retrieve(self, question: str, k: int | None = None) -> list:
+    def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The best passages for `question`, best first (at most one per article)."""
         question = self._check_question(question)
         if self._retriever is None or self._retriever.size == 0:
