@@ -21,11 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from index import BUNDLED_ARTICLES  # noqa: E402
 from index.chunk import chunk_text  # noqa: E402
 from index.clean import clean_article  # noqa: E402
 from index.load import load_paths  # noqa: E402
 from index.sync import sync  # noqa: E402
-from rag.config import BUNDLED_ARTICLES, Settings  # noqa: E402
+from rag.config import Settings  # noqa: E402
 from rag.embeddings import load_embeddings  # noqa: E402
 
 DEFAULT_NEWS = ROOT.parent / "shared" / "news-2025" / "articles.jsonl"

@@ -29,10 +29,11 @@ from langchain_chroma import Chroma  # noqa: E402
 from langchain_core.documents import Document  # noqa: E402
 from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
 
+from index import BUNDLED_ARTICLES  # noqa: E402
 from index.load import load_paths  # noqa: E402
 from index.sync import sync  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
-from rag.config import BUNDLED_ARTICLES, Settings  # noqa: E402
+from rag.config import Settings  # noqa: E402
 from rag.embeddings import load_embeddings  # noqa: E402
 
 SHARED = ROOT.parent / "shared"

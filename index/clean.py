@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from index.glued import repair_glued_words
 from index.load import RawArticle
 from index.metadata import find_agency, find_date, find_outlet, find_title
-from rag.language import detect_language
+from rag.text.language import detect_language
 
 # Lines that belong to the page, not the story: related links carry *other* stories' headlines.
 _NOISE_LINE = re.compile(

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from index import BUNDLED_ARTICLES
 from rag.config import Settings
 
 
@@ -21,7 +22,7 @@ def add_index_command(commands: argparse._SubParsersAction) -> None:
         "paths",
         nargs="*",
         type=Path,
-        help="files or folders (default: the bundled data/articles or MITRA_ARTICLES_DIR)",
+        help="files or folders (default: MITRA_ARTICLES_DIR, else the bundled articles)",
     )
     parser.add_argument(
         "--prune",
@@ -43,7 +44,7 @@ def run_index(args: argparse.Namespace) -> int:
     from index.sync import sync
 
     settings = Settings.load()
-    paths = args.paths or [settings.articles_dir]
+    paths = args.paths or [settings.articles_dir or BUNDLED_ARTICLES]
     bar = None
 
     def progress(done: int, total: int) -> None:

@@ -4,56 +4,14 @@ from __future__ import annotations
 
 import re
 
-MONTHS = {
-    "januari": 1,
-    "january": 1,
-    "jan": 1,
-    "februari": 2,
-    "february": 2,
-    "feb": 2,
-    "maret": 3,
-    "march": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "mei": 5,
-    "may": 5,
-    "juni": 6,
-    "june": 6,
-    "jun": 6,
-    "juli": 7,
-    "july": 7,
-    "jul": 7,
-    "agustus": 8,
-    "august": 8,
-    "agu": 8,
-    "aug": 8,
-    "agt": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "oktober": 10,
-    "october": 10,
-    "okt": 10,
-    "oct": 10,
-    "november": 11,
-    "nov": 11,
-    "desember": 12,
-    "december": 12,
-    "des": 12,
-    "dec": 12,
-}
+from rag.text.dates import MONTHS
+from rag.text.sentences import OUTLET, strip_dateline
+
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _FULL_DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\((?:[A-Za-z]+,?\s*)?(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\)")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\b(?!\s+(?:19|20)\d\d)", re.IGNORECASE)
 
-# A dateline names the outlet: "KONTAN.CO.ID - MOSKOW.", "Jakarta, MISTAR.ID", "Liputan6.com, …"
-_OUTLET = re.compile(
-    r"\b([A-Za-z][A-Za-z0-9-]*(?:\.(?i:co\.id|com|id|tv|net|org|news|co))+)\b(?=[\s,.\-–—:]|$)"
-)
-# "KONTAN.CO.ID - MOSKOW. ", "JAKARTA - ", "Liputan6.com, Jakarta - " before the lead sentence.
-_DATELINE = re.compile(r"^(?:[^\s,]+,\s*)?[A-Za-z0-9 .,]{3,40}?\s*[-–—]\s*(?:[A-Z]{3,}\.\s+)?")
 _AGENCIES = (
     "Reuters",
     "Associated Press",
@@ -95,7 +53,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 def find_title(text: str) -> str:
     """The headline line when the text opens with one, else the lead's first sentence."""
-    lines = [line for line in text.split("\n") if not _OUTLET.search(line) or len(line) > 60]
+    lines = [line for line in text.split("\n") if not OUTLET.search(line) or len(line) > 60]
     if not lines:
         return ""
     first = lines[0]
@@ -105,17 +63,9 @@ def find_title(text: str) -> str:
     return sentence if len(sentence) <= 160 else sentence[:160].rsplit(" ", 1)[0] + "…"
 
 
-def strip_dateline(line: str) -> str:
-    """The line without its dateline, when the prefix names an outlet or a place in capitals."""
-    match = _DATELINE.match(line)
-    if match and (_OUTLET.search(match.group(0)) or re.search(r"[A-Z]{3,}", match.group(0))):
-        return line[match.end() :]
-    return line
-
-
 def find_outlet(text: str) -> str:
     """The outlet named in the dateline, looked for in the opening lines."""
-    match = _OUTLET.search(text[:300])
+    match = OUTLET.search(text[:300])
     return match.group(1) if match else ""
 
 

@@ -5,22 +5,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rag.backend import AnswerBackend, Message, make_backend
+from rag.answering import AnswerBackend, Message
+from rag.backends import make_backend
 from rag.citations import finalize
 from rag.config import Settings
 from rag.embeddings import load_embeddings
 from rag.errors import IndexMissingError, QuestionError
-from rag.keyword import Stemmer
-from rag.language import detect_language
+from rag.question import Query, analyze
 from rag.retrieve import HybridRetriever
 from rag.schema import Answer, Passage
 from rag.store import ChunkStore, open_client
-
-if TYPE_CHECKING:
-    from index.sync import Progress, SyncReport
 
 
 class Assistant:
@@ -30,7 +26,6 @@ class Assistant:
         self.settings = settings or Settings.load()
         self._embeddings = load_embeddings(self.settings.embedding_model, self.settings.models_dir)
         self._client = open_client(self.settings)
-        self._stemmer = Stemmer(self.settings.data_dir / "cache" / "stems.json")
         self._backends: dict[str, AnswerBackend] = {}
         self._lock = threading.Lock()
         self._store: ChunkStore | None = None
@@ -46,7 +41,7 @@ class Assistant:
             self._store, self._retriever = None, None
             return
         self._store = store
-        self._retriever = HybridRetriever(store, self._embeddings, self._stemmer)
+        self._retriever = HybridRetriever(store, self._embeddings)
 
     @property
     def backend_name(self) -> str:
@@ -71,12 +66,12 @@ class Assistant:
             )
         return question
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
+    def retrieve(self, question: str | Query, k: int | None = None) -> list[Passage]:
         """The best passages for `question`, best first (at most one per article)."""
-        question = self._check_question(question)
+        query = question if isinstance(question, Query) else analyze(self._check_question(question))
         if self._retriever is None or self._retriever.size == 0:
             raise IndexMissingError("the index holds no articles")
-        return self._retriever.search(question, k or self.settings.k)
+        return self._retriever.search(query, k or self.settings.k)
 
     def ask(
         self,
@@ -106,20 +101,20 @@ class Assistant:
         started = time.perf_counter()
         question = self._check_question(question)
         backend = self._backend(llm)
-        language = detect_language(question)
-        standalone = backend.condense(question, history) if history else question
+        query = analyze(question)
+        standalone = analyze(backend.condense(question, history)) if history else query
         passages = self.retrieve(standalone, k)
         parts: list[str] = []
-        for delta in backend.generate(question, passages, language):
+        for delta in backend.generate(query, passages):
             parts.append(delta)
             yield delta
-        text, citations, abstained = finalize("".join(parts), passages, language)
+        text, citations, abstained = finalize("".join(parts), passages, query.language)
         yield Answer(
             question=question,
             text=text,
             citations=citations,
             abstained=abstained,
-            language=language,
+            language=query.language,
             passages=passages,
             backend=backend.name,
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -146,23 +141,6 @@ class Assistant:
         return {key: meta.get(key, "") for key in _ARTICLE_FIELDS} | {
             "text": meta.get("article_text", "")
         }
-
-    def index(
-        self, paths: list[Path], *, prune: bool = False, progress: Progress | None = None
-    ) -> SyncReport:
-        """Run the same incremental sync as `mitra index`, then serve the new articles."""
-        from index.sync import sync
-
-        report = sync(paths, self.settings, prune=prune, progress=progress)
-        self.refresh()
-        return report
-
-    def remove(self, article_id: str) -> None:
-        """Remove an article from the index."""
-        from index.sync import remove_article
-
-        remove_article(article_id, self.settings)
-        self.refresh()
 
     def refresh(self) -> None:
         """Pick up changes another process or call made to the index."""

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from index.chunk import split_sentences
-from rag.backend import ABSTAIN
-from rag.question import coverage, extract_terms, text_stems
+from rag.answering import ABSTAIN
 from rag.schema import Citation, Passage
+from rag.text.sentences import split_sentences
+from rag.text.stem import text_stems
+from rag.text.terms import coverage, extract_terms
 
 ABSTENTION = {
     "en": "The articles do not say: none of the retrieved passages answers this question.",

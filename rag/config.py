@@ -10,9 +10,6 @@ from pathlib import Path
 
 from rag.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_ARTICLES = PROJECT_ROOT / "data" / "articles"
-
 
 def _default_data_dir() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -24,7 +21,7 @@ class Settings:
     """Everything configurable; `Settings.load()` reads it from the environment."""
 
     data_dir: Path = field(default_factory=_default_data_dir)
-    articles_dir: Path = BUNDLED_ARTICLES
+    articles_dir: Path | None = None  # None: the bundled articles
     embedding_model: str = "multilingual-e5-small"
     model_cache: Path | None = None
     chroma_url: str | None = None
@@ -34,6 +31,7 @@ class Settings:
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = 60.0
+    prompts_dir: Path | None = None  # templates here override the bundled ones of the same name
     k: int = 5
     max_question_chars: int = 1000
     host: str = "127.0.0.1"

@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from index.chunk import split_sentences
-from index.metadata import strip_dateline
-from rag.backend import ABSTAIN, Message
-from rag.question import Query, Stems, Term, analyze, extract_terms, text_stems
+from rag.answering import ABSTAIN, Message
+from rag.question import Query
 from rag.schema import Passage
+from rag.text.dates import MONTH_NAMES, format_date
+from rag.text.sentences import split_sentences, strip_dateline
+from rag.text.stem import Stems, text_stems
+from rag.text.terms import Term, extract_terms
 
 MAX_SENTENCES = 3  # quotes, one per article
 # The weighted share of the question's terms a sentence must contain to count as an answer.
@@ -24,8 +26,7 @@ PAIR_PENALTY = 0.1
 # A further sentence joins the answer when it scores at least this share of the best one.
 KEEP_RATIO = 0.8
 
-_MONTHS = r"(?:januari|january|februari|february|maret|march|april|mei|may|juni|june|juli|july|"
-_MONTHS += r"agustus|august|september|oktober|october|november|desember|december)"
+_MONTHS = rf"(?:{MONTH_NAMES})"
 _DAYS = r"(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu|monday|tuesday|wednesday|thursday|"
 _DAYS += r"friday|saturday|sunday)"
 _FEATURES = {
@@ -52,10 +53,6 @@ _FOLLOW_UP = re.compile(
     r"mereka|dia|ia|beliau|itu|tersebut|keduanya|sana|kunjungannya|pernyataannya)\b",
     re.IGNORECASE,
 )
-_MONTH_ABBR = {
-    "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(),
-    "id": "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split(),
-}
 
 
 @dataclass(frozen=True)
@@ -76,13 +73,13 @@ class ExtractiveBackend:
 
     name = "extractive"
 
-    def generate(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
-        query = analyze(question)
+    def generate(self, query: Query, passages: Sequence[Passage]) -> Iterator[str]:
+        """Quote the sentences that answer `query`, each with its source and `[n]`."""
         picked = _select(query, passages)
         if not picked:
             yield ABSTAIN
             return
-        yield from _compose(picked, passages, language)
+        yield from _compose(picked, passages, query.language)
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
         """Add the names and key words of the earlier question a follow-up refers to."""
@@ -309,16 +306,3 @@ def source_label(passage: Passage, language: str) -> str:
     date = format_date(passage.date, language)
     label = f"{'According to' if english else 'Menurut'} {outlet}"
     return f"{label} ({date})" if date else label
-
-
-def format_date(iso: str, language: str) -> str:
-    """An ISO date for readers: `2022-09-19` → `19 Sep 2022`, `--08-17` → `17 Aug` (`17 Agu`)."""
-    match = re.match(r"(\d{4}|-)-(\d{2})(?:-(\d{2}))?(?:$|T)", iso.strip())
-    if not match:
-        return iso.strip()
-    year, month, day = match.groups()
-    if not 1 <= int(month) <= 12:
-        return iso.strip()
-    name = _MONTH_ABBR["en" if language == "en" else "id"][int(month) - 1]
-    parts = [str(int(day)) if day else "", name, "" if year == "-" else year]
-    return " ".join(p for p in parts if p)

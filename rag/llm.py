@@ -9,28 +9,27 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import calendar
 import queue
 import re
 import threading
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import closing
-from functools import cache
-from typing import Any
+from pathlib import Path
 
 import httpx
 import openai
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from rag.backend import ABSTAIN, Message
-from rag.config import PROJECT_ROOT, Settings
+from rag.answering import ABSTAIN, Message
+from rag.config import Settings
 from rag.errors import ConfigError, LLMError
-from rag.language import detect_language
+from rag.prompts import render_prompt
+from rag.question import Query
 from rag.schema import Passage
+from rag.text.dates import format_date
+from rag.text.language import detect_language
 
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
 OLLAMA_URL = "http://127.0.0.1:11434"
 OPENAI_URL = "https://api.openai.com/v1"
 LANGUAGE_NAMES = {"en": "English", "id": "Indonesian"}
@@ -40,22 +39,6 @@ HISTORY_CHARS = 600
 _MARKER = re.compile(r"\s*\[\d+\]")
 _LABEL = re.compile(r"^(standalone question|question|pertanyaan)\s*:\s*", re.IGNORECASE)
 _DONE = object()
-
-
-@cache
-def _prompts() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(PROMPTS_DIR),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=False,
-        trim_blocks=True,
-    )
-
-
-def render_prompt(name: str, **variables: Any) -> str:
-    """Render `prompts/<name>`; a variable the template uses but is not given raises."""
-    return _prompts().get_template(name).render(**variables).strip()
 
 
 class LLMBackend:
@@ -68,10 +51,12 @@ class LLMBackend:
         name: str = "custom",
         endpoint: str | None = None,
         timeout: float = 60.0,
+        prompts_dir: Path | None = None,
     ) -> None:
         self.name = name
         self._model = model
         self._timeout = timeout
+        self._prompts_dir = prompts_dir
         self._where = f"the LLM server at {endpoint}" if endpoint else f"the LLM {name!r}"
 
     @classmethod
@@ -112,16 +97,21 @@ class LLMBackend:
             )
         else:
             raise ConfigError(f"unknown LLM kind {kind!r}: use 'ollama' or 'openai'")
-        return cls(chat, name=f"{kind}:{model}", endpoint=endpoint, timeout=timeout)
+        return cls(
+            chat,
+            name=f"{kind}:{model}",
+            endpoint=endpoint,
+            timeout=timeout,
+            prompts_dir=settings.prompts_dir,
+        )
 
-    def generate(self, question: str, passages: Sequence[Passage], language: str) -> Iterator[str]:
+    def generate(self, query: Query, passages: Sequence[Passage]) -> Iterator[str]:
         """Stream an answer citing `[n]` = `passages[n - 1]`, or exactly `ABSTAIN`."""
         if not passages:
             yield ABSTAIN
             return
-        yield from _abstain_or_stream(
-            self.stream_chat(answer_messages(question, passages, language))
-        )
+        messages = answer_messages(query.text, passages, query.language, self._prompts_dir)
+        yield from _abstain_or_stream(self.stream_chat(messages))
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
         """The follow-up rewritten to stand alone; the question itself if the model fails at it."""
@@ -130,6 +120,7 @@ class LLMBackend:
             return question
         prompt = render_prompt(
             "condense.md",
+            self._prompts_dir,
             history=turns,
             question=question,
             language=LANGUAGE_NAMES[detect_language(question)],
@@ -197,28 +188,32 @@ class LLMBackend:
         return LLMError(f"{self._where} failed ({detail}): check it, or set MITRA_LLM=extractive")
 
 
-def answer_messages(question: str, passages: Sequence[Passage], language: str) -> list[BaseMessage]:
+def answer_messages(
+    question: str, passages: Sequence[Passage], language: str, prompts_dir: Path | None = None
+) -> list[BaseMessage]:
     """The system rules and the user turn holding the fenced, numbered sources."""
     language_name = LANGUAGE_NAMES.get(language, "English")
     fence = _fence(p.text for p in passages)
     sources = [
-        {"n": n, "outlet": p.outlet, "date": display_date(p.date), "title": p.title, "text": p.text}
+        {
+            "n": n,
+            "outlet": p.outlet,
+            "date": format_date(p.date, language) or "undated",
+            "title": p.title,
+            "text": p.text,
+        }
         for n, p in enumerate(passages, start=1)
     ]
     common = {"language": language_name, "abstain": ABSTAIN, "fence": fence}
     system = render_prompt(
-        "answer_system.md", n_sources=len(passages), max_sentences=MAX_SENTENCES, **common
+        "answer_system.md",
+        prompts_dir,
+        n_sources=len(passages),
+        max_sentences=MAX_SENTENCES,
+        **common,
     )
-    user = render_prompt("answer.md", sources=sources, question=question, **common)
+    user = render_prompt("answer.md", prompts_dir, sources=sources, question=question, **common)
     return [SystemMessage(system), HumanMessage(user)]
-
-
-def display_date(iso: str) -> str:
-    """`2024-08-17` stays; `--08-17` (day and month without a year) becomes `17 August`."""
-    match = re.fullmatch(r"--(\d\d)-(\d\d)", iso)
-    if match and 1 <= int(match[1]) <= 12:
-        return f"{int(match[2])} {calendar.month_name[int(match[1])]}"
-    return iso or "undated"
 
 
 def _fence(texts: Iterable[str]) -> str:

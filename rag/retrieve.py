@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
 
-from rag.keyword import KeywordIndex, Stemmer
-from rag.language import detect_language
-from rag.question import extract_terms
+from rag.keyword import KeywordIndex
+from rag.question import Query
 from rag.schema import Passage
 from rag.store import ChunkStore
 
@@ -28,19 +27,18 @@ class _Chunk:
 class HybridRetriever:
     """Finds the best passages for a question, at most one merged passage per article."""
 
-    def __init__(self, store: ChunkStore, embeddings: Embeddings, stemmer: Stemmer) -> None:
+    def __init__(self, store: ChunkStore, embeddings: Embeddings) -> None:
         self._store = store
         self._embeddings = embeddings
-        self._stemmer = stemmer
         self._lock = threading.Lock()
         self._chunks: list[_Chunk] = []
-        self._keyword = KeywordIndex(stemmer, [])
+        self._keyword = KeywordIndex([])
         self.refresh()
 
     def refresh(self) -> None:
         """Re-read the chunks for keyword search (after the index changed)."""
         chunks = [_Chunk(cid, doc, meta) for cid, doc, meta in self._store.iter_chunks(True)]
-        keyword = KeywordIndex(self._stemmer, [c.text for c in chunks])
+        keyword = KeywordIndex.from_texts([c.text for c in chunks])
         with self._lock:
             self._chunks, self._keyword = chunks, keyword
 
@@ -48,7 +46,7 @@ class HybridRetriever:
     def size(self) -> int:
         return len(self._chunks)
 
-    def search(self, question: str, k: int) -> list[Passage]:
+    def search(self, query: Query, k: int) -> list[Passage]:
         """The `k` best passages, best first; several hits in one article are merged."""
         with self._lock:
             chunks, keyword = self._chunks, self._keyword
@@ -56,24 +54,24 @@ class HybridRetriever:
             return []
         fused: dict[str, float] = defaultdict(float)
         found: dict[str, _Chunk] = {}
-        vector = self._embeddings.embed_query(question)
+        vector = self._embeddings.embed_query(query.text)
         dense = self._store.query(vector, min(CANDIDATES, len(chunks)))
         for rank, (cid, doc, meta, _) in enumerate(dense):
             fused[cid] += 1.0 / (RRF_K + rank + 1)
             found[cid] = _Chunk(cid, doc, meta)
-        for rank, (position, _) in enumerate(keyword.search(keyword_query(question), CANDIDATES)):
+        for rank, (position, _) in enumerate(keyword.search(keyword_query(query), CANDIDATES)):
             chunk = chunks[position]
             fused[chunk.chunk_id] += 1.0 / (RRF_K + rank + 1)
             found[chunk.chunk_id] = chunk
         return _merge_by_article(found, fused, k)
 
 
-def keyword_query(question: str) -> str:
+def keyword_query(query: Query) -> str:
     """An English question gets its Indonesian lexicon equivalents: the articles' words."""
-    if detect_language(question) != "en":
-        return question
-    equivalents = {s for term in extract_terms(question) for alt in term.alternatives for s in alt}
-    return " ".join([question, *sorted(equivalents)])
+    if query.language != "en":
+        return query.text
+    equivalents = {s for term in query.terms for alt in term.alternatives for s in alt}
+    return " ".join([query.text, *sorted(equivalents)])
 
 
 def _merge_by_article(found: dict[str, _Chunk], fused: dict[str, float], k: int) -> list[Passage]:

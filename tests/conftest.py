@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.config import BUNDLED_ARTICLES, Settings
+from index import BUNDLED_ARTICLES
+from rag.config import Settings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 NEWS_2025 = SHARED / "news-2025" / "articles.jsonl"

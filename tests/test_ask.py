@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from index import BUNDLED_ARTICLES
 from index.sync import sync
 from rag import Assistant
-from rag.config import BUNDLED_ARTICLES, Settings
+from rag.config import Settings
 from rag.errors import IndexMissingError, LLMError, QuestionError
 
 INJECTION = (
@@ -125,7 +126,7 @@ def mitra(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
         "MITRA_MODEL_CACHE": str(settings.models_dir),
     }
     return subprocess.run(
-        [sys.executable, "-m", "rag.cli", *args], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "ui.cli", *args], env=env, capture_output=True, text=True
     )
 
 

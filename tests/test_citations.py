@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from index import BUNDLED_ARTICLES
 from index.chunk import chunk_text
 from index.clean import Article, clean_article
 from index.load import load_paths
-from rag.backend import ABSTAIN
+from rag.answering import ABSTAIN
 from rag.citations import ABSTENTION, finalize
-from rag.config import BUNDLED_ARTICLES
 from rag.schema import Passage
 
 PUTIN_LI = (

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from index.chunk import chunk_text, split_sentences
+from index import BUNDLED_ARTICLES
+from index.chunk import chunk_text
 from index.clean import Article, clean_article
 from index.glued import repair_glued_words
 from index.load import RawArticle, load_paths
-from rag.config import BUNDLED_ARTICLES
+from rag.text.sentences import split_sentences
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from index import BUNDLED_ARTICLES
 from index.chunk import chunk_text
 from index.clean import Article, clean_article
 from index.load import load_paths
-from rag.backend import ABSTAIN, make_backend
+from rag.answering import ABSTAIN
+from rag.backends import make_backend
 from rag.citations import finalize
-from rag.config import BUNDLED_ARTICLES, Settings
-from rag.extractive import ExtractiveBackend, format_date, source_label
-from rag.language import detect_language
-from rag.question import analyze, coverage, text_stems
+from rag.config import Settings
+from rag.extractive import ExtractiveBackend, source_label
+from rag.question import analyze
 from rag.schema import Passage
+from rag.text.language import detect_language
+from rag.text.stem import text_stems
+from rag.text.terms import coverage
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +54,7 @@ def retrieve(question: str, chunks: list[Passage], k: int = 5) -> list[Passage]:
 def answer(question: str, chunks: list[Passage]) -> tuple[str, list, bool]:
     passages = retrieve(question, chunks)
     language = detect_language(question)
-    text = "".join(ExtractiveBackend().generate(question, passages, language))
+    text = "".join(ExtractiveBackend().generate(analyze(question), passages))
     return finalize(text, passages, language)
 
 
@@ -104,14 +108,14 @@ def test_answer_is_framed_in_the_question_language(chunks: list[Passage]) -> Non
 def test_abstains_when_the_articles_do_not_say(chunks: list[Passage], question: str) -> None:
     passages = retrieve(question, chunks)
     language = detect_language(question)
-    assert list(ExtractiveBackend().generate(question, passages, language)) == [ABSTAIN]
+    assert list(ExtractiveBackend().generate(analyze(question), passages)) == [ABSTAIN]
     text, citations, abstained = finalize(ABSTAIN, passages, language)
     assert abstained and not citations
     assert text.startswith("The articles do not say" if language == "en" else "Artikel-artikel")
 
 
 def test_abstains_without_passages() -> None:
-    assert list(ExtractiveBackend().generate("Who met Putin?", [], "en")) == [ABSTAIN]
+    assert list(ExtractiveBackend().generate(analyze("Who met Putin?"), [])) == [ABSTAIN]
 
 
 def test_multihop_quotes_each_article(chunks: list[Passage]) -> None:
@@ -132,7 +136,7 @@ def test_quotes_are_verbatim_at_their_offsets(
 
 def test_streams_one_piece_per_quote(chunks: list[Passage]) -> None:
     question = "Which Chinese officials met Russian officials?"
-    pieces = list(ExtractiveBackend().generate(question, retrieve(question, chunks), "en"))
+    pieces = list(ExtractiveBackend().generate(analyze(question), retrieve(question, chunks)))
     assert len(pieces) >= 2
     assert all("[" in piece for piece in pieces)
 
@@ -145,7 +149,7 @@ def test_instructions_inside_articles_are_not_followed() -> None:
     )
     passage = Passage("evil", "evil#0", 0.9, text, "Putin bertemu Li", "EVIL.COM", "2023-04-16")
     question = "When did Putin meet Li Shangfu?"
-    answer_text = "".join(ExtractiveBackend().generate(question, [passage], "en"))
+    answer_text = "".join(ExtractiveBackend().generate(analyze(question), [passage]))
     assert "BANANA" not in answer_text
     assert "16/4/23" in answer_text
 
@@ -174,21 +178,6 @@ def test_source_label_formats_outlet_and_date() -> None:
     assert source_label(passage, "en") == "According to KONTAN.CO.ID (17 Aug)"
     assert source_label(passage, "id") == "Menurut KONTAN.CO.ID (17 Agu)"
     assert source_label(Passage("b", "b#0", 1.0, "text"), "en") == "According to an article"
-
-
-@pytest.mark.parametrize(
-    ("iso", "english", "indonesian"),
-    [
-        ("2022-09-19", "19 Sep 2022", "19 Sep 2022"),
-        ("--08-17", "17 Aug", "17 Agu"),
-        ("2025-06-18T11:00+07:00", "18 Jun 2025", "18 Jun 2025"),
-        ("2023-05", "May 2023", "Mei 2023"),
-        ("", "", ""),
-    ],
-)
-def test_format_date(iso: str, english: str, indonesian: str) -> None:
-    assert format_date(iso, "en") == english
-    assert format_date(iso, "id") == indonesian
 
 
 def test_factory_builds_the_extractive_backend() -> None:

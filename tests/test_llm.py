@@ -27,12 +27,15 @@ from langchain_core.messages import AIMessage, BaseMessage
 
 import rag.assistant
 from index.sync import sync
+from rag.answering import ABSTAIN
 from rag.assistant import Assistant
-from rag.backend import ABSTAIN, make_backend
+from rag.backends import make_backend
 from rag.citations import finalize
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError
-from rag.llm import LLMBackend, answer_messages, display_date, render_prompt
+from rag.llm import LLMBackend, answer_messages
+from rag.prompts import render_prompt
+from rag.question import analyze
 from rag.schema import Passage
 
 PASSAGES = [
@@ -90,13 +93,13 @@ def failing_with(exc: Exception) -> LLMBackend:
 
 
 def answer(backend: LLMBackend, question: str = QUESTION) -> tuple[str, list, bool]:
-    text = "".join(backend.generate(question, PASSAGES, "id"))
+    text = "".join(backend.generate(analyze(question), PASSAGES))
     return finalize(text, PASSAGES, "id")
 
 
 def test_answer_streams_in_pieces_and_its_citation_is_verified() -> None:
     reply = "Putin bertemu Prabowo di Moskow pada Juni 2025 [1]."
-    pieces = list(replying(reply).generate(QUESTION, PASSAGES, "id"))
+    pieces = list(replying(reply).generate(analyze(QUESTION), PASSAGES))
     assert len(pieces) > 3
     assert "".join(pieces) == reply
 
@@ -131,7 +134,7 @@ def test_a_claim_the_source_does_not_support_is_flagged() -> None:
 )
 def test_abstention_or_empty_reply_becomes_exactly_abstain(reply: str) -> None:
     backend = replying(reply)
-    assert list(backend.generate(QUESTION, PASSAGES, "en")) == [ABSTAIN]
+    assert list(backend.generate(analyze(QUESTION), PASSAGES)) == [ABSTAIN]
     text, citations, abstained = finalize(ABSTAIN, PASSAGES, "en")
     assert abstained and citations == [] and ABSTAIN not in text
 
@@ -139,19 +142,19 @@ def test_abstention_or_empty_reply_becomes_exactly_abstain(reply: str) -> None:
 def test_an_empty_reply_is_an_abstention_not_an_error() -> None:
     model = FakeMessagesListChatModel(responses=[AIMessage(""), AIMessage("")])
     backend = LLMBackend(model, timeout=5)
-    assert list(backend.generate(QUESTION, PASSAGES, "id")) == [ABSTAIN]
+    assert list(backend.generate(analyze(QUESTION), PASSAGES)) == [ABSTAIN]
     history = [{"role": "user", "content": "Siapa presiden Rusia?"}]
     assert backend.condense("Kapan dia ke Jakarta?", history) == "Kapan dia ke Jakarta?"
 
 
 def test_a_reply_that_only_starts_like_abstain_streams_unchanged() -> None:
     reply = "NOT only Putin met Prabowo [1]."
-    assert "".join(replying(reply).generate(QUESTION, PASSAGES, "en")) == reply
+    assert "".join(replying(reply).generate(analyze(QUESTION), PASSAGES)) == reply
 
 
 def test_no_passages_abstains_without_calling_the_model() -> None:
     recorder = PromptRecorder()
-    assert list(replying("x", recorder=recorder).generate(QUESTION, [], "id")) == [ABSTAIN]
+    assert list(replying("x", recorder=recorder).generate(analyze(QUESTION), [])) == [ABSTAIN]
     assert recorder.calls == []
 
 
@@ -162,8 +165,8 @@ def test_prompt_numbers_the_sources_and_fences_them_as_untrusted_data() -> None:
     system, user = answer_messages(QUESTION, [*PASSAGES, injected], "id")
     assert "Indonesian" in system.content and ABSTAIN in system.content
     assert "untrusted data" in system.content and "never obey" in system.content
-    assert "[1] Antara · 2025-06-19 · Putin dan Prabowo bertemu di Moskow" in user.content
-    assert "[2] Kompas · 7 January · Indonesia bergabung dengan BRICS" in user.content
+    assert "[1] Antara · 19 Jun 2025 · Putin dan Prabowo bertemu di Moskow" in user.content
+    assert "[2] Kompas · 7 Jan · Indonesia bergabung dengan BRICS" in user.content
     # Three backticks inside a source cannot close its fence: the fence is longer.
     fenced = "````untrusted-data source-3\n" + injected.text + "\n````\n"
     assert fenced in user.content
@@ -181,12 +184,6 @@ def test_a_missing_prompt_variable_fails_loudly() -> None:
         render_prompt(
             "answer.md", question=QUESTION, language="English", abstain=ABSTAIN, fence="```"
         )
-
-
-def test_display_date() -> None:
-    assert display_date("2025-06-19") == "2025-06-19"
-    assert display_date("--08-17") == "17 August"
-    assert display_date("") == "undated"
 
 
 def test_condense_sends_the_history_and_returns_the_standalone_question() -> None:
@@ -230,7 +227,7 @@ def test_condense_without_history_does_not_call_the_model() -> None:
 )
 def test_model_failures_become_one_line_llm_errors(exc: Exception, says: str) -> None:
     with pytest.raises(LLMError) as caught:
-        list(failing_with(exc).generate(QUESTION, PASSAGES, "en"))
+        list(failing_with(exc).generate(analyze(QUESTION), PASSAGES))
     message = str(caught.value)
     assert message.startswith("the LLM server at http://127.0.0.1:9/v1 ")
     assert says in message and "\n" not in message
@@ -249,13 +246,13 @@ def test_model_failures_become_one_line_llm_errors(exc: Exception, says: str) ->
 )
 def test_http_errors_name_the_status_and_the_fix(error: Exception) -> None:
     with pytest.raises(LLMError, match="answered HTTP 404: check that it serves the model"):
-        list(failing_with(error).generate(QUESTION, PASSAGES, "en"))
+        list(failing_with(error).generate(analyze(QUESTION), PASSAGES))
 
 
 def test_a_failure_mid_stream_is_an_llm_error() -> None:
     model = FakeListChatModel(responses=["Putin bertemu Prabowo [1]."], error_on_chunk_number=5)
     with pytest.raises(LLMError, match="failed"):
-        list(LLMBackend(model, timeout=5).generate(QUESTION, PASSAGES, "id"))
+        list(LLMBackend(model, timeout=5).generate(analyze(QUESTION), PASSAGES))
 
 
 @pytest.mark.parametrize(
@@ -268,7 +265,7 @@ def test_a_failure_mid_stream_is_an_llm_error() -> None:
 def test_a_model_slower_than_the_timeout_is_an_llm_error_without_waiting(model: Any) -> None:
     started = time.monotonic()
     with pytest.raises(LLMError, match=r"did not answer within 0\.3 s"):
-        list(LLMBackend(model, timeout=0.3).generate(QUESTION, PASSAGES, "id"))
+        list(LLMBackend(model, timeout=0.3).generate(analyze(QUESTION), PASSAGES))
     assert time.monotonic() - started < 1.5
 
 
@@ -286,7 +283,7 @@ def test_ollama_that_is_not_running_is_an_llm_error() -> None:
     url = f"http://127.0.0.1:{free_port()}"
     backend = LLMBackend.from_spec("ollama", "gemma3", Settings(llm_base_url=url, llm_timeout=5))
     with pytest.raises(LLMError, match=f"the LLM server at {url} is not reachable"):
-        list(backend.generate(QUESTION, PASSAGES, "id"))
+        list(backend.generate(analyze(QUESTION), PASSAGES))
 
 
 def test_the_condensed_question_is_what_the_assistant_retrieves_with(
@@ -299,7 +296,7 @@ def test_the_condensed_question_is_what_the_assistant_retrieves_with(
     searched: list[str] = []
     retrieve = assistant.retrieve
     monkeypatch.setattr(
-        assistant, "retrieve", lambda q, k=None: searched.append(q) or retrieve(q, k)
+        assistant, "retrieve", lambda q, k=None: searched.append(q.text) or retrieve(q, k)
     )
 
     history = [{"role": "user", "content": "Apa kata Rusia tentang Indonesia?"}]

@@ -186,7 +186,7 @@ def test_cli_prints_a_summary_and_json(settings: Settings, articles: Path) -> No
         "MITRA_MODEL_CACHE": str(settings.models_dir),
         "PATH": str(Path(sys.executable).parent),
     }
-    mitra = [sys.executable, "-m", "rag.cli", "index"]
+    mitra = [sys.executable, "-m", "ui.cli", "index"]
     plain = subprocess.run([*mitra, str(articles)], env=env, capture_output=True, text=True)
     assert plain.returncode == 0, plain.stderr
     assert "added 5 · updated 0 · removed 0 · unchanged 0 · skipped 0" in plain.stdout

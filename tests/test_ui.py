@@ -11,8 +11,10 @@ import gradio as gr
 import pytest
 from conftest import free_port
 
+from index import BUNDLED_ARTICLES
 from index.load import Problem
-from rag.config import BUNDLED_ARTICLES, Settings
+from index.sync import sync
+from rag.config import Settings
 from rag.errors import ConfigError
 from rag.schema import Answer, Citation, Passage
 from ui import render
@@ -120,21 +122,6 @@ def test_sources_panel_holds_every_turn() -> None:
     assert panel.count("<section>") == 2
 
 
-@pytest.mark.parametrize(
-    ("iso", "shown"),
-    [
-        ("2022-08-17", "17 Aug 2022"),
-        ("2025-06-18T10:00:00+07:00", "18 Jun 2025"),
-        ("--08-17", "17 Aug"),
-        ("--13-01", "--13-01"),
-        ("kemarin", "kemarin"),
-        ("", ""),
-    ],
-)
-def test_format_date(iso: str, shown: str) -> None:
-    assert render.format_date(iso) == shown
-
-
 def test_report_escapes_file_names_and_lists_warnings() -> None:
     html = render.report_html(
         f"skipped 1 ({IMG}.bin: binary file, not text)",
@@ -167,8 +154,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> As
     from rag import Assistant
 
     data = tmp_path_factory.mktemp("ui-data")
-    assistant = Assistant(Settings(data_dir=data, model_cache=model_cache))
-    assistant.index([BUNDLED_ARTICLES])
+    settings = Settings(data_dir=data, model_cache=model_cache)
+    sync([BUNDLED_ARTICLES], settings)
+    assistant = Assistant(settings)
     return assistant
 
 

@@ -1,1 +1,2 @@
-"""The web interface (`mitra ui`); the only package that imports Gradio."""
+"""The applications: the `mitra` command line and the web page (the only code that imports
+Gradio, and only when `mitra ui` runs)."""

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from rag.backend import ABSTAIN
+from index.sync import remove_article, sync
+from rag.answering import ABSTAIN
 from rag.errors import MitraError
 from rag.schema import Answer
+from rag.text.dates import format_date
 from ui import render
 
 if TYPE_CHECKING:
@@ -97,7 +99,7 @@ class Handlers:
         """The header line, the table of indexed articles and the choices of articles to remove."""
         articles = self.assistant.articles()
         rows = [
-            [a["title"], a["outlet"], render.format_date(a["date"]), a["chunks"], a["article_id"]]
+            [a["title"], a["outlet"], format_date(a["date"]), a["chunks"], a["article_id"]]
             for a in articles
         ]
         choices = [
@@ -125,7 +127,8 @@ class Handlers:
             def on_progress(done: int, total: int) -> None:
                 progress((done, total), desc="Embedding", unit="chunks")
 
-            report = self.assistant.index(paths, progress=on_progress)
+            report = sync(paths, self.assistant.settings, progress=on_progress)
+            self.assistant.refresh()
             # An upload adds files; the articles it does not name stay, so no prune hint.
             summary = replace(report, not_pruned=0).summary()
             status = render.report_html(summary, report.problems)
@@ -143,7 +146,8 @@ class Handlers:
         if not article_id:
             return (render.status_html("Choose an article to remove first."), *self.library())
         try:
-            self.assistant.remove(article_id)
+            remove_article(article_id, self.assistant.settings)
+            self.assistant.refresh()
             status = render.status_html(f"Removed {article_id}.")
         except Exception as exc:
             status = render.status_html(friendly(exc), error=True)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
 from pathlib import Path
 
 from index.load import Problem
 from rag.schema import Answer, Citation, Passage
+from rag.text.dates import format_date
 
 MARKER = re.compile(r"\[(\d+)\]")
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 LABELS = {
     "en": {
         "sources": "Sources for",
@@ -42,20 +41,6 @@ def escape(text: str) -> str:
 
 def source_id(turn: int, n: int) -> str:
     return f"src-{turn}-{n}"
-
-
-def format_date(iso: str) -> str:
-    """`2022-08-17…` → `17 Aug 2022`; `--08-17` (no year) → `17 Aug`; anything else as is."""
-    if iso.startswith("--") and len(iso) == 7:
-        month, day = iso[2:4], iso[5:7]
-        if month.isdigit() and day.isdigit() and 1 <= int(month) <= 12:
-            return f"{int(day)} {_MONTHS[int(month) - 1]}"
-        return iso
-    try:
-        parsed = date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    return f"{parsed.day} {_MONTHS[parsed.month - 1]} {parsed.year}"
 
 
 def answer_html(text: str, turn: int, citations: Sequence[Citation] | None = None) -> str:

@@ -11,8 +11,8 @@ from rag.errors import MitraError
 
 def build_parser() -> argparse.ArgumentParser:
     from index.command import add_index_command
-    from rag.commands import add_ask_command, add_eval_command
-    from ui.command import add_ui_command
+    from ui.commands import add_ask_command, add_eval_command
+    from ui.serve import add_ui_command
 
     parser = argparse.ArgumentParser(
         prog="mitra",

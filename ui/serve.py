@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from index import BUNDLED_ARTICLES
+from index.sync import sync
 from rag.config import Settings
 
 if TYPE_CHECKING:
@@ -59,7 +61,7 @@ def ensure_index(assistant: Assistant) -> None:
     """Index the bundled articles when the index holds none, printing progress."""
     if assistant.articles():
         return
-    folder = assistant.settings.articles_dir
+    folder = assistant.settings.articles_dir or BUNDLED_ARTICLES
     print(f"mitra ui: the index is empty; indexing the articles in {folder}", flush=True)
     shown = -1
 
@@ -70,5 +72,6 @@ def ensure_index(assistant: Assistant) -> None:
             shown = percent
             print(f"mitra ui: embedded {done}/{total} chunks ({percent}%)", flush=True)
 
-    report = assistant.index([folder], progress=progress)
+    report = sync([folder], assistant.settings, progress=progress)
+    assistant.refresh()
     print(f"mitra ui: {report.summary()}", flush=True)

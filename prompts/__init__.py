@@ -1,0 +1,1 @@
+"""The prompt templates (Jinja2 `.md` files), shipped as package data; see `rag.prompts`."""

@@ -1,0 +1,27 @@
+"""The answering backends' contract: what a backend is given and what it must write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from rag.question import Query
+from rag.schema import Passage
+
+# A backend writes exactly this when the passages do not answer the question.
+ABSTAIN = "NOT_IN_SOURCES"
+Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}
+
+
+class AnswerBackend(Protocol):
+    """Writes an answer from numbered passages; `[n]` cites `passages[n - 1]`."""
+
+    name: str
+
+    def generate(self, query: Query, passages: Sequence[Passage]) -> Iterator[str]:
+        """Stream the answer text (with `[n]` markers) in `query.language`, or just `ABSTAIN`."""
+        ...
+
+    def condense(self, question: str, history: Sequence[Message]) -> str:
+        """Rewrite a follow-up into a question that stands alone."""
+        ...
