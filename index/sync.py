@@ -1,26 +1,38 @@
-"""Incremental sync of article files into the chunk store: only what changed is embedded."""
+"""Incremental sync of article files into the index: only what changed is embedded.
+
+One run, under the index lock: plan the changes against the catalog, embed the chunks that have
+no vector yet (a resumed run finds those it already stored), then change the catalog and write
+the keyword index in one transaction. Readers see the old index until that commit and the new
+one after it; vectors nothing refers to any more are deleted last.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from index.chunk import chunk_text
 from index.clean import Article, clean_article
-from index.load import Problem, load_paths
+from index.load import Problem, RawArticle, load_paths
 from index.lock import index_lock
+from rag.catalog import ArticleRecord, Catalog, ChunkRecord, storage_error
 from rag.config import Settings
-from rag.embeddings import load_embeddings
-from rag.errors import MitraError
+from rag.embeddings import MitraEmbeddings, load_embeddings
+from rag.errors import IndexDamagedError, MitraError, ModelMismatchError
+from rag.keyword import KeywordIndex, prune_folders
 from rag.store import ChunkStore, open_client
+from rag.text.stem import keyword_tokens
 
 EMBED_BATCH = 128
 Progress = Callable[[int, int], None]
+_PENDING = "pending_deletions"
 
 
 @dataclass
@@ -39,6 +51,11 @@ class SyncReport:
     def skip(self, path: str, reason: str) -> None:
         self.skipped += 1
         self.problems.append(Problem(path, reason))
+
+    @property
+    def indexed_nothing(self) -> bool:
+        """Every given path failed: nothing was added, updated or found unchanged."""
+        return self.skipped > 0 and not (self.added or self.updated or self.unchanged)
 
     def summary(self) -> str:
         line = (
@@ -68,6 +85,18 @@ class SyncReport:
         return data
 
 
+@dataclass
+class _Plan:
+    """The changes one run makes to the catalog."""
+
+    put: list[tuple[ArticleRecord, list[ChunkRecord]]] = field(default_factory=list)
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)  # old id, new id, path
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.put or self.renamed or self.removed)
+
+
 def content_hash(article: Article) -> str:
     """Hash of everything indexed about an article except where it was found."""
     fields = asdict(article)
@@ -88,102 +117,167 @@ def sync(
     progress: Progress | None = None,
 ) -> SyncReport:
     """Bring the index in line with the articles under `paths`; safe to interrupt and re-run."""
-    with index_lock(settings.data_dir):
+    with index_lock(settings.data_dir), _storage_errors(settings.data_dir):
         embeddings = load_embeddings(settings.embedding_model, settings.models_dir)
-        client = open_client(settings)
-        name = f"{settings.collection}.rebuild" if rebuild else settings.collection
-        if rebuild and name in {c.name for c in client.list_collections()}:
-            client.delete_collection(name)
-        store = ChunkStore.open(
-            client, name, embeddings.model_name, create=True, dimension=embeddings.dimension
-        )
-        report = _sync_store(paths, settings, store, embeddings, prune=prune, progress=progress)
         if rebuild:
-            # The old index served queries until the new one was complete.
-            if settings.collection in {c.name for c in client.list_collections()}:
-                client.delete_collection(settings.collection)
-            store.collection.modify(name=settings.collection)
-        return report
+            return _rebuild(paths, settings, embeddings, progress)
+        catalog, store = _open_for_writing(settings, embeddings)
+        try:
+            _finish_deletions(catalog, store)
+            report = SyncReport()
+            plan = _plan(paths, settings, catalog, report, prune=prune)
+            _embed_missing(plan, store, embeddings, report, progress)
+            _commit(catalog, store, settings, plan)
+            return report
+        finally:
+            catalog.close()
 
 
-def _sync_store(
-    paths: list[Path],
+def remove_article(article_id: str, settings: Settings) -> None:
+    """Remove one article (its chunks, vectors and events) from the index."""
+    with index_lock(settings.data_dir), _storage_errors(settings.data_dir):
+        embeddings = load_embeddings(settings.embedding_model, settings.models_dir)
+        catalog, store = _open_for_writing(settings, embeddings)
+        try:
+            if catalog.article(article_id) is None:
+                raise MitraError(f"no indexed article {article_id!r}: nothing was removed")
+            _commit(catalog, store, settings, _Plan(removed=[article_id]))
+        finally:
+            catalog.close()
+
+
+@contextmanager
+def _storage_errors(data_dir: Path) -> Iterator[None]:
+    """A full disk or a read-only data directory as one line instead of a traceback."""
+    try:
+        yield
+    except MitraError:
+        raise
+    except Exception as exc:  # OSError, sqlite3 and Chroma errors all carry the cause in text
+        error = storage_error(exc, data_dir)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def _open_for_writing(
     settings: Settings,
-    store: ChunkStore,
-    embeddings: Any,
+    embeddings: MitraEmbeddings,
     *,
-    prune: bool,
-    progress: Progress | None,
-) -> SyncReport:
-    report = SyncReport()
+    catalog_path: Path | None = None,
+    collection: str | None = None,
+) -> tuple[Catalog, ChunkStore]:
+    catalog = Catalog.create(catalog_path or settings.catalog_path)
+    built_with = catalog.meta("embedding_model")
+    if built_with and built_with != embeddings.model_name:
+        catalog.close()
+        raise ModelMismatchError(
+            f"the index was built with the embedding model {built_with!r} but the settings say "
+            f"{embeddings.model_name!r}: run `mitra index --rebuild` (or set "
+            f"MITRA_EMBEDDING_MODEL={built_with})"
+        )
+    store = ChunkStore.open(
+        open_client(settings),
+        collection or settings.collection,
+        embeddings.model_name,
+        create=True,
+        dimension=embeddings.dimension,
+    )
+    if catalog.chunk_count() and store.count() == 0:
+        catalog.close()
+        raise IndexDamagedError(
+            f"the vector store lost the index's {catalog.chunk_count()} chunk vectors"
+        )
+    return catalog, store
+
+
+def _plan(
+    paths: list[Path], settings: Settings, catalog: Catalog, report: SyncReport, *, prune: bool
+) -> _Plan:
     loaded = load_paths(paths, settings.max_file_bytes)
     report.problems.extend(loaded.problems)
     report.skipped += sum(p.skipped for p in loaded.problems)
-    stored = store.stored_articles()
-    hash_owner = {h: aid for aid, s in stored.items() for h in s.chunks}
-    current_ids = {raw.article_id for raw in loaded.articles}
-    seen: dict[str, str] = {}
-    pending: list[tuple[str, str, dict[str, Any]]] = []
-    replaced: list[str] = []
+    known = catalog.fingerprints()
+    owner_of = {digest: aid for aid, (digest, _) in known.items()}
+    plan = _Plan()
+    seen_hash: dict[str, str] = {}
+    seen_id: dict[str, str] = {}
+    current: set[str] = set()
     for raw in loaded.articles:
-        article = clean_article(raw)
-        if not article.text.strip():
-            report.skip(raw.path, "no article text left after removing page furniture")
+        if raw.article_id in seen_id:
+            report.skip(
+                raw.path,
+                f"another article in this run has the id {raw.article_id!r} "
+                f"({seen_id[raw.article_id]}): give each its own id",
+            )
             continue
-        digest = content_hash(article)
-        if digest in seen:
-            report.skip(raw.path, f"same article as {seen[digest]} (indexed once)")
-            continue
-        seen[digest] = article.article_id
-        owner = hash_owner.get(digest)
-        if owner is not None and owner != article.article_id:
-            if owner in current_ids or _still_there(stored[owner].path):
-                report.skip(raw.path, f"same article as {owner} (indexed once)")
-                continue
-            # The owner's file is gone: this is a rename, and its chunks keep their vectors.
-            _move(store, stored.pop(owner), digest, article)
-            report.updated += 1
-            continue
-        existing = stored.get(article.article_id)
-        if existing and existing.is_complete(digest) and len(existing.chunks) == 1:
-            report.unchanged += 1
-            continue
-        if existing and set(existing.chunks) - {digest}:
-            report.updated += 1
-            replaced.extend(cid for h, ids in existing.chunks.items() if h != digest for cid in ids)
-        else:
-            report.added += 1
-        have = existing.chunks.get(digest, set()) if existing else set()
-        pending.extend(item for item in _chunk_records(article, digest) if item[0] not in have)
-    _embed_and_store(store, embeddings, pending, progress)
-    report.chunks_embedded = len(pending)
-    store.delete(replaced)
-    gone = [aid for aid in stored if aid not in current_ids]
+        seen_id[raw.article_id] = raw.path
+        current.add(raw.article_id)
+        _plan_article(raw, known, owner_of, seen_hash, current, plan, report)
+    gone = [aid for aid in known if aid not in current]
+    renamed_away = {old for old, _, _ in plan.renamed}
+    gone = [aid for aid in gone if aid not in renamed_away]
     if prune:
-        store.delete([cid for aid in gone for ids in stored[aid].chunks.values() for cid in ids])
+        plan.removed.extend(gone)
         report.removed = len(gone)
     else:
         report.not_pruned = len(gone)
-    return report
+    return plan
 
 
-def _chunk_records(article: Article, digest: str) -> list[tuple[str, str, dict[str, Any]]]:
-    chunks = chunk_text(article.text)
-    base = {k: v for k, v in asdict(article).items() if k != "text"}
-    records = []
-    for chunk in chunks:
-        meta: dict[str, Any] = {
-            **base,
-            "content_hash": digest,
-            "chunk_index": chunk.index,
-            "n_chunks": len(chunks),
-            "start": chunk.start,
-            "end": chunk.end,
-        }
-        if chunk.index == 0:
-            meta["article_text"] = article.text
-        records.append((chunk_id(digest, chunk.index), chunk.text, meta))
-    return records
+def _plan_article(
+    raw: RawArticle,
+    known: dict[str, tuple[str, str]],
+    owner_of: dict[str, str],
+    seen_hash: dict[str, str],
+    current: set[str],
+    plan: _Plan,
+    report: SyncReport,
+) -> None:
+    article = clean_article(raw)
+    if not article.text.strip():
+        report.skip(raw.path, "no article text left after removing page furniture")
+        return
+    digest = content_hash(article)
+    if digest in seen_hash:
+        report.skip(raw.path, f"same article as {seen_hash[digest]} (indexed once)")
+        return
+    seen_hash[digest] = article.article_id
+    owner = owner_of.get(digest)
+    if owner is not None and owner != article.article_id:
+        if owner in current or _still_there(known[owner][1]):
+            report.skip(raw.path, f"same article as {owner} (indexed once)")
+            return
+        # The owner's file is gone: this is a rename, and its chunks keep their vectors.
+        plan.renamed.append((owner, article.article_id, article.path))
+        report.updated += 1
+        return
+    previous = known.get(article.article_id)
+    if previous and previous[0] == digest:
+        report.unchanged += 1
+        return
+    if previous:
+        report.updated += 1
+    else:
+        report.added += 1
+    plan.put.append(_records(article, digest))
+
+
+def _records(article: Article, digest: str) -> tuple[ArticleRecord, list[ChunkRecord]]:
+    record = ArticleRecord(content_hash=digest, **asdict(article))
+    chunks = [
+        ChunkRecord(
+            chunk_id=chunk_id(digest, chunk.index),
+            article_id=article.article_id,
+            position=chunk.index,
+            start=chunk.start,
+            end=chunk.end,
+            text=chunk.text,
+            tokens=" ".join(keyword_tokens(chunk.text)),
+        )
+        for chunk in chunk_text(article.text)
+    ]
+    return record, chunks
 
 
 def _still_there(path: str) -> bool:
@@ -191,42 +285,107 @@ def _still_there(path: str) -> bool:
     return Path(re.sub(r"(:\d+|\[\d+\])$", "", path)).exists()
 
 
-def _move(store: ChunkStore, previous: Any, digest: str, article: Article) -> None:
-    ids = sorted(previous.chunks[digest])
-    metadatas = [{"article_id": article.article_id, "path": article.path} for _ in ids]
-    store.update_metadata(ids, metadatas)
-
-
-def _embed_and_store(
+def _embed_missing(
+    plan: _Plan,
     store: ChunkStore,
-    embeddings: Any,
-    pending: list[tuple[str, str, dict[str, Any]]],
+    embeddings: MitraEmbeddings,
+    report: SyncReport,
     progress: Progress | None,
 ) -> None:
+    chunks = [chunk for _, article_chunks in plan.put for chunk in article_chunks]
+    have = store.present([c.chunk_id for c in chunks])
+    pending = [c for c in chunks if c.chunk_id not in have]
     total = len(pending)
     if progress:
         progress(0, total)
     for start in range(0, total, EMBED_BATCH):
         batch = pending[start : start + EMBED_BATCH]
-        vectors = embeddings.embed_documents([text for _, text, _ in batch])
-        store.upsert(
-            ids=[cid for cid, _, _ in batch],
-            documents=[text for _, text, _ in batch],
-            metadatas=[meta for _, _, meta in batch],
-            embeddings=vectors,
-        )
+        vectors = embeddings.embed_documents([c.text for c in batch])
+        store.upsert([c.chunk_id for c in batch], [c.text for c in batch], vectors)
+        report.chunks_embedded += len(batch)
         if progress:
             progress(min(start + EMBED_BATCH, total), total)
 
 
-def remove_article(article_id: str, settings: Settings) -> int:
-    """Remove one article's chunks; returns how many were removed."""
-    with index_lock(settings.data_dir):
-        embeddings = load_embeddings(settings.embedding_model, settings.models_dir)
-        store = ChunkStore.open(open_client(settings), settings.collection, embeddings.model_name)
-        stored = store.stored_articles().get(article_id)
-        if stored is None:
-            raise MitraError(f"no indexed article {article_id!r}: nothing was removed")
-        ids = [cid for chunk_ids in stored.chunks.values() for cid in chunk_ids]
-        store.delete(ids)
-        return len(ids)
+def _commit(catalog: Catalog, store: ChunkStore, settings: Settings, plan: _Plan) -> None:
+    """Apply `plan` in one transaction with a fresh keyword index; then drop unused vectors."""
+    generation = catalog.meta("generation", "0")
+    if not plan and (settings.keyword_dir / generation).is_dir():
+        return
+    before = set(catalog.chunk_ids())
+    with catalog.transaction():
+        for old_id, new_id, path in plan.renamed:
+            catalog.rename_article(old_id, new_id, path)
+        for article_id in plan.removed:
+            catalog.delete_article(article_id)
+        for article, chunks in plan.put:
+            catalog.put_article(article, chunks)
+        unused = sorted(before - set(catalog.chunk_ids()))
+        catalog.set_meta(_PENDING, json.dumps(unused))
+        catalog.set_meta("embedding_model", store.collection.metadata["embedding_model"])
+        new_generation = str(int(generation) + 1)
+        folder = settings.keyword_dir / new_generation
+        shutil.rmtree(folder, ignore_errors=True)
+        KeywordIndex.build(catalog.chunk_tokens()).save(folder)
+    prune_folders(settings.keyword_dir, keep={generation, new_generation})
+    _finish_deletions(catalog, store)
+
+
+def _finish_deletions(catalog: Catalog, store: ChunkStore) -> None:
+    """Delete the vectors the last commit left unused (again, if a crash interrupted it)."""
+    unused = json.loads(catalog.meta(_PENDING, "[]"))
+    if unused:
+        store.delete(unused)
+        catalog.set_meta(_PENDING, "[]")
+
+
+def _rebuild(
+    paths: list[Path], settings: Settings, embeddings: MitraEmbeddings, progress: Progress | None
+) -> SyncReport:
+    """Index everything anew beside the old index, then put the new one in its place.
+
+    The old index keeps serving questions until the swap; a damaged one is set aside.
+    """
+    staging = settings.catalog_path.with_name("catalog.rebuild.sqlite3")
+    staging.unlink(missing_ok=True)
+    name = f"{settings.collection}.rebuild"
+    client = _client_for_rebuild(settings)
+    if name in {c.name for c in client.list_collections()}:
+        client.delete_collection(name)
+    catalog, store = _open_for_writing(settings, embeddings, catalog_path=staging, collection=name)
+    try:
+        catalog.set_meta("generation", str(_next_generation(settings)))
+        report = SyncReport()
+        plan = _plan(paths, settings, catalog, report, prune=False)
+        _embed_missing(plan, store, embeddings, report, progress)
+        _commit(catalog, store, settings, plan)
+    finally:
+        catalog.close()
+    if settings.collection in {c.name for c in client.list_collections()}:
+        client.delete_collection(settings.collection)
+    store.collection.modify(name=settings.collection)
+    staging.replace(settings.catalog_path)
+    return report
+
+
+def _client_for_rebuild(settings: Settings) -> Any:
+    """The Chroma client; an embedded store too damaged to open is set aside first."""
+    try:
+        return open_client(settings)
+    except IndexDamagedError:
+        aside = settings.chroma_dir.with_name("chroma.damaged")
+        shutil.rmtree(aside, ignore_errors=True)
+        settings.chroma_dir.rename(aside)
+        return open_client(settings)
+
+
+def _next_generation(settings: Settings) -> int:
+    """A generation past the old catalog's, so readers never mistake the new one for it."""
+    try:
+        old = Catalog.open(settings.catalog_path)
+        try:
+            return int(old.meta("generation", "0")) + 1
+        finally:
+            old.close()
+    except MitraError:
+        return 1

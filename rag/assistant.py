@@ -9,39 +9,31 @@ from typing import Any
 
 from rag.answering import AnswerBackend, Message
 from rag.backends import make_backend
+from rag.catalog import ARTICLE_FIELDS
 from rag.citations import finalize
 from rag.config import Settings
 from rag.embeddings import load_embeddings
 from rag.errors import IndexMissingError, QuestionError
 from rag.question import Query, analyze
+from rag.reader import IndexReader
 from rag.retrieve import HybridRetriever
 from rag.schema import Answer, Passage
-from rag.store import ChunkStore, open_client
 
 
 class Assistant:
-    """Holds the store, the embedding model and the keyword index for repeated questions."""
+    """Holds the embedding model, the index and the answering backends for repeated questions.
+
+    The index may change under it (`mitra index` in another process): each question is
+    answered from the latest complete index.
+    """
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.load()
         self._embeddings = load_embeddings(self.settings.embedding_model, self.settings.models_dir)
-        self._client = open_client(self.settings)
+        self._reader = IndexReader(self.settings, self._embeddings.model_name)
+        self._retriever = HybridRetriever(self._reader, self._embeddings)
         self._backends: dict[str, AnswerBackend] = {}
         self._lock = threading.Lock()
-        self._store: ChunkStore | None = None
-        self._retriever: HybridRetriever | None = None
-        self._open_store()
-
-    def _open_store(self) -> None:
-        try:
-            store = ChunkStore.open(
-                self._client, self.settings.collection, self._embeddings.model_name
-            )
-        except IndexMissingError:
-            self._store, self._retriever = None, None
-            return
-        self._store = store
-        self._retriever = HybridRetriever(store, self._embeddings)
 
     @property
     def backend_name(self) -> str:
@@ -69,8 +61,6 @@ class Assistant:
     def retrieve(self, question: str | Query, k: int | None = None) -> list[Passage]:
         """The best passages for `question`, best first (at most one per article)."""
         query = question if isinstance(question, Query) else analyze(self._check_question(question))
-        if self._retriever is None or self._retriever.size == 0:
-            raise IndexMissingError("the index holds no articles")
         return self._retriever.search(query, k or self.settings.k)
 
     def ask(
@@ -121,36 +111,23 @@ class Assistant:
         )
 
     def articles(self) -> list[dict[str, Any]]:
-        """One row per indexed article: id, title, outlet, date, agency, language, chunks."""
-        if self._store is None:
+        """One row per indexed article: id, title, outlet, date, agency, language, chunks…"""
+        try:
+            return self._reader.view().catalog.articles()
+        except IndexMissingError:
             return []
-        rows: dict[str, dict[str, Any]] = {}
-        for _, _, meta in self._store.iter_chunks():
-            row = rows.setdefault(
-                str(meta["article_id"]),
-                {key: meta.get(key, "") for key in _ARTICLE_FIELDS} | {"chunks": 0},
-            )
-            row["chunks"] += 1
-        return sorted(rows.values(), key=lambda r: r["article_id"])
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """An article's metadata and its whole cleaned `text`, or None."""
-        meta = self._store.article(article_id) if self._store else None
-        if meta is None:
+        try:
+            record = self._reader.view().catalog.article(article_id)
+        except IndexMissingError:
             return None
-        return {key: meta.get(key, "") for key in _ARTICLE_FIELDS} | {
-            "text": meta.get("article_text", "")
-        }
-
-    def refresh(self) -> None:
-        """Pick up changes another process or call made to the index."""
-        if self._retriever is None:
-            self._open_store()
-        else:
-            self._retriever.refresh()
+        if record is None:
+            return None
+        return {name: getattr(record, name) for name in ARTICLE_FIELDS if name != "signature"}
 
 
-_ARTICLE_FIELDS = ("article_id", "title", "outlet", "date", "agency", "language", "url", "path")
 _default: Assistant | None = None
 _default_lock = threading.Lock()
 

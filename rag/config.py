@@ -25,6 +25,7 @@ class Settings:
     embedding_model: str = "multilingual-e5-small"
     model_cache: Path | None = None
     chroma_url: str | None = None
+    chroma_timeout: float = 30.0
     collection: str = "articles"
     max_file_bytes: int = 5_000_000
     llm: str = "extractive"
@@ -49,6 +50,16 @@ class Settings:
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def catalog_path(self) -> Path:
+        """The catalog of what the index holds (`rag.catalog`)."""
+        return self.data_dir / "catalog.sqlite3"
+
+    @property
+    def keyword_dir(self) -> Path:
+        """The saved keyword indexes, one folder per catalog generation."""
+        return self.data_dir / "keyword"
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields replaced (None values are ignored)."""

@@ -16,6 +16,17 @@ class IndexMissingError(MitraError):
         super().__init__(f"{detail}: build it with `mitra index` (or `mitra index PATH…`)")
 
 
+class IndexDamagedError(MitraError):
+    """The index's files are damaged; rebuilding it from the articles repairs it."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"{detail}: run `mitra index --rebuild` (with your article folders)")
+
+
+class StorageError(MitraError):
+    """The data directory cannot be written: full disk, read-only folder."""
+
+
 class ModelMismatchError(MitraError):
     """The index was built with another embedding model than the one configured."""
 

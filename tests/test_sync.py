@@ -13,9 +13,10 @@ import pytest
 import index.sync as sync_module
 from index.lock import index_lock
 from index.sync import sync
+from rag.catalog import Catalog
 from rag.config import Settings
 from rag.errors import IndexBusyError, ModelMismatchError
-from rag.store import open_store
+from rag.store import ChunkStore, open_client
 
 SEED_IDS = {
     "000_e323d79fa0a37bfc.txt",
@@ -26,10 +27,17 @@ SEED_IDS = {
 }
 
 
+def open_store(settings: Settings, model: str) -> ChunkStore:
+    return ChunkStore.open(open_client(settings), settings.collection, model)
+
+
 def snapshot(settings: Settings) -> dict[str, tuple[str, str]]:
-    """chunk id -> (article id, text): what the index holds."""
+    """chunk id -> (article id, text): what the index holds, with a vector for every chunk."""
+    catalog = Catalog.open(settings.catalog_path)
+    chunks = catalog.chunks(catalog.chunk_ids())
     store = open_store(settings, settings.embedding_model)
-    return {cid: (meta["article_id"], doc) for cid, doc, meta in store.iter_chunks(True)}
+    assert store.present(list(chunks)) == set(chunks)
+    return {cid: (c.article_id, c.text) for cid, c in chunks.items()}
 
 
 def test_build_resync_modify_prune(settings: Settings, articles: Path) -> None:
@@ -70,10 +78,10 @@ def test_no_chunk_holds_related_link_lines(settings: Settings, articles: Path) -
 
 def test_chunks_carry_offsets_into_the_article(settings: Settings, articles: Path) -> None:
     sync([articles], settings)
-    store = open_store(settings, settings.embedding_model)
-    for cid, doc, meta in store.iter_chunks(True):
-        text = store.article(meta["article_id"])["article_text"]
-        assert text[meta["start"] : meta["end"]] == doc, cid
+    catalog = Catalog.open(settings.catalog_path)
+    for chunk in catalog.chunks(catalog.chunk_ids()).values():
+        text = catalog.article(chunk.article_id).text
+        assert text[chunk.start : chunk.end] == chunk.text, chunk.chunk_id
 
 
 def test_bad_inputs_are_reported_and_lose_nothing(
@@ -139,10 +147,11 @@ def test_interrupted_run_resumes_to_a_clean_build(
 
     with pytest.raises(KeyboardInterrupt):
         sync([articles], settings, progress=crash_after_two_batches)
-    partial = snapshot(settings)
-    assert 0 < len(partial) < 20
+    assert Catalog.open(settings.catalog_path).article_count() == 0  # the old (empty) index
+    stored_vectors = open_store(settings, settings.embedding_model).count()
+    assert 0 < stored_vectors < 20
     resumed = sync([articles], settings)
-    assert resumed.chunks_embedded + len(partial) == len(snapshot(settings))
+    assert resumed.chunks_embedded + stored_vectors == len(snapshot(settings))
     clean = settings.with_overrides(data_dir=tmp_path / "clean")
     sync([articles], clean)
     assert snapshot(settings) == snapshot(clean)

@@ -128,7 +128,6 @@ class Handlers:
                 progress((done, total), desc="Embedding", unit="chunks")
 
             report = sync(paths, self.assistant.settings, progress=on_progress)
-            self.assistant.refresh()
             # An upload adds files; the articles it does not name stay, so no prune hint.
             summary = replace(report, not_pruned=0).summary()
             status = render.report_html(summary, report.problems)
@@ -147,7 +146,6 @@ class Handlers:
             return (render.status_html("Choose an article to remove first."), *self.library())
         try:
             remove_article(article_id, self.assistant.settings)
-            self.assistant.refresh()
             status = render.status_html(f"Removed {article_id}.")
         except Exception as exc:
             status = render.status_html(friendly(exc), error=True)

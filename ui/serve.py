@@ -73,5 +73,4 @@ def ensure_index(assistant: Assistant) -> None:
             print(f"mitra ui: embedded {done}/{total} chunks ({percent}%)", flush=True)
 
     report = sync([folder], assistant.settings, progress=progress)
-    assistant.refresh()
     print(f"mitra ui: {report.summary()}", flush=True)
