@@ -39,6 +39,7 @@ def add_index_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
+    """Sync, print the summary (or JSON); exit status 1 when nothing could be indexed."""
     from tqdm import tqdm
 
     from index.sync import sync
@@ -65,4 +66,5 @@ def run_index(args: argparse.Namespace) -> int:
         for warning in (p for p in report.problems if not p.skipped):
             print(f"warning: {warning.path}: {warning.reason}", file=sys.stderr)
         print(report.summary())
-    return 0
+    # Scripts must notice when every given path failed: the summary above says why.
+    return 1 if report.indexed_nothing and not report.removed else 0

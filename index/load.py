@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +14,11 @@ from index.html_text import html_to_text
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 RECORD_SUFFIXES = (".json", ".jsonl")
 _TEXT_FIELDS = ("text", "content", "body")
+_HIDDEN = "hidden {kind} (its name starts with '.'): not indexed"
+_OUTSIDE = (
+    "symbolic link to a {kind} outside the folder: not followed (set MITRA_FOLLOW_SYMLINKS=true "
+    "to index it)"
+)
 
 
 @dataclass(frozen=True)
@@ -42,21 +49,21 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def load_paths(paths: list[Path], max_bytes: int) -> LoadResult:
-    """Load every article under `paths` (files or folders); never raises for bad input."""
+def load_paths(paths: list[Path], max_bytes: int, *, follow_symlinks: bool = False) -> LoadResult:
+    """Load every article under `paths` (files or folders); never raises for bad input.
+
+    In a folder, hidden files and folders (names starting with '.') are reported and skipped,
+    and so is a symbolic link to anything outside the folder unless `follow_symlinks`. A path
+    given directly is read whatever its name.
+    """
     result = LoadResult()
     for root in paths:
         if not root.exists():
             result.problems.append(Problem(str(root), "no such file or folder"))
         elif root.is_dir():
-            files = sorted(
-                p
-                for p in root.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(root).parts)
-            )
-            if not files:
+            reported = len(result.problems)
+            files = _folder_files(root, follow_symlinks, result)
+            if not files and len(result.problems) == reported:
                 kinds = ", ".join(SUPPORTED_SUFFIXES)
                 result.problems.append(Problem(str(root), f"folder holds no articles ({kinds})"))
             for file in files:
@@ -64,6 +71,46 @@ def load_paths(paths: list[Path], max_bytes: int) -> LoadResult:
         else:
             _load_file(root, root.name, max_bytes, result)
     return result
+
+
+def _folder_files(root: Path, follow_symlinks: bool, result: LoadResult) -> list[Path]:
+    """The article files under `root`; those left out on purpose are reported."""
+    inside = root.resolve()
+    files: list[Path] = []
+    walked = {inside}
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        here = Path(folder)
+        for name in sorted(dirs):
+            path = here / name
+            target = path.resolve()
+            if name.startswith("."):
+                if any(_is_article(f) for _, _, found in os.walk(path) for f in found):
+                    result.problems.append(Problem(str(path), _HIDDEN.format(kind="folder")))
+                dirs.remove(name)
+            elif path.is_symlink() and not follow_symlinks and not target.is_relative_to(inside):
+                result.problems.append(Problem(str(path), _OUTSIDE.format(kind="folder")))
+                dirs.remove(name)
+            elif target in walked or (path.is_symlink() and target.is_relative_to(inside)):
+                dirs.remove(name)  # read under its own name (or a link loop)
+            else:
+                walked.add(target)
+        for name in sorted(names):
+            path = here / name
+            if not _is_article(name):
+                continue
+            if name.startswith("."):
+                result.problems.append(Problem(str(path), _HIDDEN.format(kind="file")))
+            elif not path.is_file():
+                result.problems.append(Problem(str(path), "not a regular file (or a broken link)"))
+            elif not follow_symlinks and not path.resolve().is_relative_to(inside):
+                result.problems.append(Problem(str(path), _OUTSIDE.format(kind="file")))
+            else:
+                files.append(path)
+    return sorted(files)
+
+
+def _is_article(name: str) -> bool:
+    return Path(name).suffix.lower() in SUPPORTED_SUFFIXES
 
 
 def _load_file(path: Path, article_id: str, max_bytes: int, result: LoadResult) -> None:
@@ -82,13 +129,13 @@ def _load_file(path: Path, article_id: str, max_bytes: int, result: LoadResult) 
     except OSError as exc:
         result.problems.append(Problem(str(path), f"cannot read file: {exc.strerror}"))
         return
-    problem = _check_bytes(data)
+    problem = "" if _utf16_codec(data) else _check_bytes(data)
     if problem:
         result.problems.append(Problem(str(path), problem))
         return
     text, caveat = decode_text(data)
-    if text is None:
-        result.problems.append(Problem(str(path), caveat))
+    if text is None or not text.strip():
+        result.problems.append(Problem(str(path), caveat if text is None else "empty file"))
         return
     if caveat:
         result.problems.append(Problem(str(path), caveat, skipped=False))
@@ -123,7 +170,13 @@ def _check_bytes(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> tuple[str | None, str]:
-    """Decode UTF-8 (BOM allowed), else cp1252; returns (text, caveat or error)."""
+    """Decode UTF-16 (with a BOM or recognised without), UTF-8 (BOM allowed), else cp1252.
+
+    Returns (text, caveat or error); text is None when the bytes cannot be decoded.
+    """
+    utf16 = _utf16_codec(data)
+    if utf16:
+        return data.decode(utf16), ""
     try:
         return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError:
@@ -132,6 +185,32 @@ def decode_text(data: bytes) -> tuple[str | None, str]:
         return data.decode("cp1252"), "not valid UTF-8: read as cp1252 (Windows-1252)"
     except UnicodeDecodeError:
         return None, "cannot decode text: neither UTF-8 nor cp1252"
+
+
+def _utf16_codec(data: bytes) -> str:
+    """ "utf-16" (BOM), "utf-16-le"/"-be" (none: recognised by its zero bytes), or ""."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"
+    elif len(data) % 2:
+        return ""
+    else:
+        # Without a BOM: the high byte of every space, digit and Latin letter is zero, and
+        # only on one side (little-endian: the odd bytes).
+        head = data[:8192]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd and not even:
+            codec = "utf-16-le"
+        elif even and not odd:
+            codec = "utf-16-be"
+        else:
+            return ""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return ""
+    sample = text[:4096]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\f\r")
+    return "" if controls > len(sample) * 0.05 else codec
 
 
 def _load_records(

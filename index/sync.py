@@ -20,9 +20,11 @@ from typing import Any
 
 from index.chunk import chunk_text
 from index.clean import Article, clean_article
+from index.events import extract_events
 from index.load import Problem, RawArticle, load_paths
 from index.lock import index_lock
-from rag.catalog import ArticleRecord, Catalog, ChunkRecord, storage_error
+from index.stories import StoryMember, group_stories, signature
+from rag.catalog import ArticleRecord, Catalog, ChunkRecord, EventRecord, storage_error
 from rag.config import Settings
 from rag.embeddings import MitraEmbeddings, load_embeddings
 from rag.errors import IndexDamagedError, MitraError, ModelMismatchError
@@ -92,6 +94,7 @@ class _Plan:
     put: list[tuple[ArticleRecord, list[ChunkRecord]]] = field(default_factory=list)
     renamed: list[tuple[str, str, str]] = field(default_factory=list)  # old id, new id, path
     removed: list[str] = field(default_factory=list)
+    events: dict[str, list[EventRecord]] = field(default_factory=dict)  # by article id
 
     def __bool__(self) -> bool:
         return bool(self.put or self.renamed or self.removed)
@@ -124,6 +127,7 @@ def sync(
         catalog, store = _open_for_writing(settings, embeddings)
         try:
             _finish_deletions(catalog, store)
+            _drop_damaged_keyword_index(catalog, settings)
             report = SyncReport()
             plan = _plan(paths, settings, catalog, report, prune=prune)
             _embed_missing(plan, store, embeddings, report, progress)
@@ -183,18 +187,17 @@ def _open_for_writing(
         create=True,
         dimension=embeddings.dimension,
     )
-    if catalog.chunk_count() and store.count() == 0:
+    chunks = catalog.chunk_count()
+    if chunks and store.count() == 0:
         catalog.close()
-        raise IndexDamagedError(
-            f"the vector store lost the index's {catalog.chunk_count()} chunk vectors"
-        )
+        raise IndexDamagedError(f"the vector store lost the index's {chunks} chunk vectors")
     return catalog, store
 
 
 def _plan(
     paths: list[Path], settings: Settings, catalog: Catalog, report: SyncReport, *, prune: bool
 ) -> _Plan:
-    loaded = load_paths(paths, settings.max_file_bytes)
+    loaded = load_paths(paths, settings.max_file_bytes, follow_symlinks=settings.follow_symlinks)
     report.problems.extend(loaded.problems)
     report.skipped += sum(p.skipped for p in loaded.problems)
     known = catalog.fingerprints()
@@ -261,10 +264,13 @@ def _plan_article(
     else:
         report.added += 1
     plan.put.append(_records(article, digest))
+    plan.events[article.article_id] = extract_events(article)
 
 
 def _records(article: Article, digest: str) -> tuple[ArticleRecord, list[ChunkRecord]]:
-    record = ArticleRecord(content_hash=digest, **asdict(article))
+    record = ArticleRecord(
+        content_hash=digest, signature=signature(article.text), **asdict(article)
+    )
     chunks = [
         ChunkRecord(
             chunk_id=chunk_id(digest, chunk.index),
@@ -320,6 +326,8 @@ def _commit(catalog: Catalog, store: ChunkStore, settings: Settings, plan: _Plan
             catalog.delete_article(article_id)
         for article, chunks in plan.put:
             catalog.put_article(article, chunks)
+            catalog.put_events(article.article_id, plan.events.get(article.article_id, []))
+        catalog.set_stories(_stories(catalog))
         unused = sorted(before - set(catalog.chunk_ids()))
         catalog.set_meta(_PENDING, json.dumps(unused))
         catalog.set_meta("embedding_model", store.collection.metadata["embedding_model"])
@@ -331,12 +339,31 @@ def _commit(catalog: Catalog, store: ChunkStore, settings: Settings, plan: _Plan
     _finish_deletions(catalog, store)
 
 
+def _stories(catalog: Catalog) -> dict[str, str]:
+    """Every article's story, regrouped from all signatures (a new copy joins its story)."""
+    members = [
+        StoryMember(article_id, date, outlet, sig, agency)
+        for article_id, date, outlet, agency, sig in catalog.signatures()
+    ]
+    return group_stories(members)
+
+
 def _finish_deletions(catalog: Catalog, store: ChunkStore) -> None:
     """Delete the vectors the last commit left unused (again, if a crash interrupted it)."""
     unused = json.loads(catalog.meta(_PENDING, "[]"))
     if unused:
         store.delete(unused)
         catalog.set_meta(_PENDING, "[]")
+
+
+def _drop_damaged_keyword_index(catalog: Catalog, settings: Settings) -> None:
+    """Remove a saved keyword index that no longer loads, so that this run writes it again."""
+    folder = settings.keyword_dir / catalog.meta("generation", "0")
+    if folder.is_dir():
+        try:
+            KeywordIndex.load(folder)
+        except (OSError, ValueError, KeyError):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rebuild(

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rag.errors import MitraError
+
+# Imported at once, unlike `ask`: the submodule `rag.events` would take the name `events` as soon
+# as anything imported it. It is light (SQLite and the text toolkit, no models).
+from rag.events import events
 from rag.schema import Answer, Citation, Passage
 
 if TYPE_CHECKING:
     from rag.assistant import Assistant, ask
 
-__all__ = ["Answer", "Assistant", "Citation", "MitraError", "Passage", "ask"]
+__all__ = ["Answer", "Assistant", "Citation", "MitraError", "Passage", "ask", "events"]
 
 
 def __getattr__(name: str) -> Any:

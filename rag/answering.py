@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from rag.question import Query
 from rag.schema import Passage
+from rag.verify import SupportIndex
 
 # A backend writes exactly this when the passages do not answer the question.
 ABSTAIN = "NOT_IN_SOURCES"
 Message = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a backend answers from: the retrieved passages and their sentences, embedded."""
+
+    passages: Sequence[Passage]
+    support: SupportIndex
 
 
 class AnswerBackend(Protocol):
@@ -18,8 +28,12 @@ class AnswerBackend(Protocol):
 
     name: str
 
-    def generate(self, query: Query, passages: Sequence[Passage]) -> Iterator[str]:
+    def generate(self, query: Query, evidence: Evidence) -> Iterator[str]:
         """Stream the answer text (with `[n]` markers) in `query.language`, or just `ABSTAIN`."""
+        ...
+
+    def fallback(self, query: Query, evidence: Evidence) -> Iterator[str]:
+        """A second, simpler try when no sentence of the first answer could be checked."""
         ...
 
     def condense(self, question: str, history: Sequence[Message]) -> str:

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+import unicodedata
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
-from rag.answering import AnswerBackend, Message
+from rag.answering import AnswerBackend, Evidence, Message
 from rag.backends import make_backend
 from rag.catalog import ARTICLE_FIELDS
-from rag.citations import finalize
+from rag.citations import CheckedAnswer, CitationChecker
 from rag.config import Settings
 from rag.embeddings import load_embeddings
 from rag.errors import IndexMissingError, QuestionError
 from rag.question import Query, analyze
 from rag.reader import IndexReader
 from rag.retrieve import HybridRetriever
-from rag.schema import Answer, Passage
+from rag.schema import Answer, Passage, Sources
+from rag.text.language import detect_language
+from rag.verify import SupportIndex
+
+# Letters and symbols that print as nothing: a question of only these is empty.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 
 
 class Assistant:
@@ -46,8 +53,12 @@ class Assistant:
                 self._backends[spec] = make_backend(spec, self.settings)
             return self._backends[spec]
 
-    def _check_question(self, question: str) -> str:
-        question = " ".join((question or "").split())
+    def _check_question(self, question: object) -> str:
+        if not isinstance(question, str):
+            raise QuestionError(
+                f"the question must be text, not {type(question).__name__}: pass a string"
+            )
+        question = " ".join(_visible(question).split())
         if not question:
             raise QuestionError("the question is empty: type a question about the articles")
         limit = self.settings.max_question_chars
@@ -55,6 +66,12 @@ class Assistant:
             raise QuestionError(
                 f"the question is {len(question)} characters long; the limit is {limit} "
                 "(shorten it, or raise MITRA_MAX_QUESTION_CHARS)"
+            )
+        if detect_language(question) == "other":
+            raise QuestionError(
+                "mitra answers questions in English or Indonesian: please ask in one of them · "
+                "mitra menjawab pertanyaan dalam bahasa Inggris atau Indonesia: silakan "
+                "bertanya dalam salah satunya"
             )
         return question
 
@@ -86,29 +103,51 @@ class Assistant:
         history: Sequence[Message] | None = None,
         k: int | None = None,
         llm: str | None = None,
-    ) -> Iterator[str | Answer]:
-        """Yield the answer text as it is written, then the final `Answer`."""
+    ) -> Iterator[Sources | str | Answer]:
+        """Yield the retrieved `Sources` at once, then the answer text as it is checked,
+        sentence by sentence, then the final `Answer`."""
         started = time.perf_counter()
         question = self._check_question(question)
         backend = self._backend(llm)
         query = analyze(question)
         standalone = analyze(backend.condense(question, history)) if history else query
         passages = self.retrieve(standalone, k)
-        parts: list[str] = []
-        for delta in backend.generate(query, passages):
-            parts.append(delta)
-            yield delta
-        text, citations, abstained = finalize("".join(parts), passages, query.language)
+        yield Sources(passages)
+        evidence = Evidence(passages, SupportIndex(passages, self._embeddings))
+        checked = yield from self._checked(query, evidence, backend.generate(query, evidence))
+        if checked.abstained:
+            second = yield from self._checked(query, evidence, backend.fallback(query, evidence))
+            if not second.abstained:
+                checked = replace(second, removed=checked.removed + second.removed)
         yield Answer(
             question=question,
-            text=text,
-            citations=citations,
-            abstained=abstained,
+            text=checked.text,
+            citations=checked.citations,
+            abstained=checked.abstained,
             language=query.language,
             passages=passages,
             backend=backend.name,
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            removed=checked.removed,
         )
+
+    def _checked(
+        self, query: Query, evidence: Evidence, pieces: Iterator[str]
+    ) -> Generator[str, None, CheckedAnswer]:
+        """Stream `pieces` through the citation checker; returns the checked answer."""
+        checker = CitationChecker(
+            evidence.passages,
+            evidence.support,
+            query.language,
+            flag_unsupported=self.settings.unsupported == "flag",
+        )
+        for piece in pieces:
+            if shown := checker.feed(piece):
+                yield shown
+        rest, checked = checker.finish()
+        if rest:
+            yield rest
+        return checked
 
     def articles(self) -> list[dict[str, Any]]:
         """One row per indexed article: id, title, outlet, date, agency, language, chunks…"""
@@ -126,6 +165,15 @@ class Assistant:
         if record is None:
             return None
         return {name: getattr(record, name) for name in ARTICLE_FIELDS if name != "signature"}
+
+
+def _visible(text: str) -> str:
+    """`text` without invisible characters (zero-width spaces, joiners, BOM, bidi marks…)."""
+    return "".join(
+        " " if unicodedata.category(c) == "Cc" else c
+        for c in text
+        if unicodedata.category(c) != "Cf" and c not in _BLANK_LETTERS
+    )
 
 
 _default: Assistant | None = None

@@ -9,6 +9,7 @@ questions either sees the whole change or none of it. Readers open the file read
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -63,6 +64,7 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_by_article ON events (article_id);
 """
 _BUSY_MS = 10_000
+_NEARLY_FULL = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,11 @@ def _damaged(path: Path, exc: sqlite3.DatabaseError) -> IndexDamagedError:
 def storage_error(exc: BaseException, where: Path) -> StorageError | None:
     """A full disk or a read-only directory as one actionable line, else None."""
     text = str(exc).lower()
-    if "disk is full" in text or "no space" in text or getattr(exc, "errno", 0) == 28:
+    full = "disk is full" in text or "no space" in text or getattr(exc, "errno", 0) == 28
+    if not full and ("compaction" in text or "backfill" in text):
+        # Chroma reports a failed write without its cause: a (nearly) full disk is the usual one.
+        full = _free_bytes(where) < _NEARLY_FULL
+    if full:
         return StorageError(
             f"the disk holding {where} is full: free some space and run this again "
             "(the index is as it was before)"
@@ -144,6 +150,15 @@ def storage_error(exc: BaseException, where: Path) -> StorageError | None:
             "writable folder); asking questions works without it"
         )
     return None
+
+
+def _free_bytes(where: Path) -> int:
+    for folder in (where, *where.parents):
+        try:
+            return shutil.disk_usage(folder).free
+        except OSError:
+            continue
+    return 0
 
 
 class Catalog:
@@ -293,6 +308,21 @@ class Catalog:
                 batch,
             )
             found.update({row[0]: dict(zip(_LISTED, row, strict=True)) for row in rows})
+        return found
+
+    def story_members(self, story_ids: Sequence[str]) -> dict[str, list[dict[str, object]]]:
+        """The metadata (no text) of every article of these stories, by story id."""
+        found: dict[str, list[dict[str, object]]] = {}
+        for start in range(0, len(story_ids), 500):
+            batch = list(story_ids[start : start + 500])
+            rows = self._rows(
+                f"SELECT {', '.join(_LISTED)} FROM articles "
+                f"WHERE story_id IN ({', '.join('?' * len(batch))}) ORDER BY date, article_id",
+                batch,
+            )
+            for row in rows:
+                member = dict(zip(_LISTED, row, strict=True))
+                found.setdefault(str(member["story_id"]), []).append(member)
         return found
 
     def events(self) -> list[EventRecord]:

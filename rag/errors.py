@@ -41,3 +41,36 @@ class QuestionError(MitraError):
 
 class LLMError(MitraError):
     """The LLM server is unreachable, too slow, or answered something unusable."""
+
+
+class LocalModelError(MitraError):
+    """The bundled model file cannot be found, assembled or verified."""
+
+
+class ModelPackagesMissingError(LocalModelError):
+    """Packages holding the model's parts are not installed (or not at the pinned version)."""
+
+
+class ModelCorruptError(LocalModelError):
+    """The model's parts do not add up to the expected file (size or SHA-256)."""
+
+
+class NotGGUFError(LocalModelError):
+    """A model path points at a file that is not a GGUF model."""
+
+
+class ModelDiskFullError(LocalModelError):
+    """There is no room to assemble the model file."""
+
+
+class LLMLoadError(LLMError):
+    """The local model could not be loaded (bad file, not enough memory, bad settings)."""
+
+
+class ContextOverflowError(LLMError):
+    """A request does not fit the local model's context; the caller should shorten the prompt."""
+
+    def __init__(self, message: str, *, prompt_tokens: int, n_ctx: int) -> None:
+        super().__init__(message)
+        self.prompt_tokens = prompt_tokens
+        self.n_ctx = n_ctx

@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rag.question import Query
 from rag.schema import Passage
-from rag.text.dates import MONTH_NAMES
+from rag.text.dates import MONTH_NAMES, format_date
 from rag.text.sentences import split_sentences, strip_dateline
 from rag.text.stem import Stems, text_stems
 from rag.text.terms import Term, extract_terms
 
 MAX_SENTENCES = 3  # quotes, one per article
+# What an LLM is given: the best sentences, within a budget that keeps the prompt fast.
+PROMPT_SENTENCES = 4
+PROMPT_CHARS = 700
+PROMPT_RATIO = 0.5
+PROMPT_EXTRA = 1  # sentences added to the extractive picks
+# How much a sentence's embedding similarity to the question adds to its lexical score, per
+# unit of similarity below the best sentence's (multilingual: it finds English questions'
+# answers in Indonesian sentences that share no words with them).
+SEMANTIC_WEIGHT = 2.0
 # The weighted share of the question's terms a sentence must contain to count as an answer.
 MIN_COVERAGE = 0.45
 # The IDF-weighted share of the question's names a quote must mention ("Russia" counts little).
@@ -256,3 +265,59 @@ def _answers(query: Query, unit: Unit, context: Stems, idf: dict[Term, float]) -
     if topical and not checkable and not any(t.match(unit.stems) for t in topical):
         return False  # nothing shows the sentence is about what the question is about
     return query.kind not in ("when", "count", "where", "who") or _has_feature(query, unit) > 0
+
+
+def for_prompt(
+    query: Query, passages: Sequence[Passage], similarity: dict[tuple[int, int], float]
+) -> list[Unit]:
+    """The sentences an LLM is given, most relevant first: the extractive picks, then the best
+    by words and meaning (`similarity` by (passage, sentence end)) that score at least
+    `PROMPT_RATIO` of the best, within `PROMPT_SENTENCES` and `PROMPT_CHARS`."""
+    units = [u for u in candidates(passages) if not u.paired]
+    if not units:
+        return []
+    idf = idf_weights(query, units)
+    best = max(similarity.values(), default=0.0)
+
+    def value(unit: Unit) -> float:
+        semantic = similarity.get((unit.passage, unit.end), best) - best
+        return score(query, unit, idf, len(passages)) + SEMANTIC_WEIGHT * semantic
+
+    picked = select(query, passages)
+    ranked = sorted(((value(u), u) for u in units), key=lambda pair: pair[0], reverse=True)
+    floor = PROMPT_RATIO * ranked[0][0]
+    # Sentences that answer by the rules need no distractors beside them: a small model
+    # answers better from two good sentences than from five mixed ones.
+    relevant = [u for v, u in ranked if v >= floor][: PROMPT_EXTRA if picked else None]
+    chosen: list[Unit] = []
+    chars = 0
+    for unit in [*picked, *relevant]:
+        if len(chosen) == PROMPT_SENTENCES:
+            break
+        if any(_overlap(c, unit) for c in chosen) or chars + len(unit.text) > PROMPT_CHARS:
+            continue
+        chosen.append(unit)
+        chars += len(unit.text)
+    return chosen
+
+
+def _overlap(a: Unit, b: Unit) -> bool:
+    return a.passage == b.passage and a.start < b.end and b.start < a.end
+
+
+def quotes(picked: list[Unit], passages: Sequence[Passage], language: str) -> Iterator[str]:
+    """Yield the answer quote by quote: the source, the quoted words, and `[n]`."""
+    for position, unit in enumerate(picked):
+        source = source_label(passages[unit.passage], language)
+        quote = " ".join(unit.text.split())
+        separator = "\n\n" if position else ""
+        yield f"{separator}{source}: «{quote}» [{unit.passage + 1}]"
+
+
+def source_label(passage: Passage, language: str) -> str:
+    """Who said it and when: `According to KONTAN.CO.ID (17 Aug)`, `Menurut … (17 Agu)`."""
+    english = language == "en"
+    outlet = passage.outlet or ("an article" if english else "sebuah artikel")
+    date = format_date(passage.date, language)
+    label = f"{'According to' if english else 'Menurut'} {outlet}"
+    return f"{label} ({date})" if date else label

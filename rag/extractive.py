@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from rag.answering import ABSTAIN, Message
-from rag.evidence import Unit, select
+from rag.answering import ABSTAIN, Evidence, Message
+from rag.evidence import quotes, select
 from rag.question import Query
-from rag.schema import Passage
-from rag.text.dates import format_date
 from rag.text.terms import extract_terms
 
 _FOLLOW_UP = re.compile(
@@ -25,13 +23,18 @@ class ExtractiveBackend:
 
     name = "extractive"
 
-    def generate(self, query: Query, passages: Sequence[Passage]) -> Iterator[str]:
+    def generate(self, query: Query, evidence: Evidence) -> Iterator[str]:
         """Quote the sentences that answer `query`, each with its source and `[n]`."""
+        passages = evidence.passages
         picked = select(query, passages)
         if not picked:
             yield ABSTAIN
             return
-        yield from _compose(picked, passages, query.language)
+        yield from quotes(picked, passages, query.language)
+
+    def fallback(self, query: Query, evidence: Evidence) -> Iterator[str]:
+        """Nothing simpler to try: the quotes either answer or they do not."""
+        yield ABSTAIN
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
         """Add the names and key words of the earlier question a follow-up refers to."""
@@ -47,21 +50,3 @@ class ExtractiveBackend:
             if any(t.kind in ("name", "place") for t in terms) and carried:
                 return f"{question} ({' '.join(carried)})"
         return question
-
-
-def _compose(picked: list[Unit], passages: Sequence[Passage], language: str) -> Iterator[str]:
-    """Yield the answer quote by quote: the source, the quoted words, and `[n]`."""
-    for position, unit in enumerate(picked):
-        source = source_label(passages[unit.passage], language)
-        quote = " ".join(unit.text.split())
-        separator = "\n\n" if position else ""
-        yield f"{separator}{source}: «{quote}» [{unit.passage + 1}]"
-
-
-def source_label(passage: Passage, language: str) -> str:
-    """Who said it and when: `According to KONTAN.CO.ID (17 Aug)`, `Menurut … (17 Agu)`."""
-    english = language == "en"
-    outlet = passage.outlet or ("an article" if english else "sebuah artikel")
-    date = format_date(passage.date, language)
-    label = f"{'According to' if english else 'Menurut'} {outlet}"
-    return f"{label} ({date})" if date else label

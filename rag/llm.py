@@ -1,6 +1,10 @@
-"""Answers written by a chat model (Ollama or any OpenAI-compatible server) through LangChain.
+"""Answers written by a chat model through LangChain: the bundled local model (xllamacpp),
+Ollama, or any OpenAI-compatible server.
 
 Decisions worth knowing:
+- The model is given a budget of sentences, not whole passages (`rag.evidence.for_prompt`): the
+  ones that answer the question best, numbered by their passage. A small model on two cores
+  reads a short prompt in seconds, and the fixed system prompt is cached by llama.cpp.
 - `timeout` bounds the wait for each streamed piece (the first one included), not the whole
   answer, so a slow but steady local model still finishes; `max_tokens` bounds the length.
 - A reply that is empty, or that opens with `ABSTAIN`, becomes exactly `ABSTAIN`: an empty
@@ -21,9 +25,10 @@ import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from rag.answering import ABSTAIN, Message
+from rag.answering import ABSTAIN, Evidence, Message
 from rag.config import Settings
 from rag.errors import ConfigError, LLMError
+from rag.evidence import Unit, for_prompt, quotes, select
 from rag.prompts import render_prompt
 from rag.question import Query
 from rag.schema import Passage
@@ -33,7 +38,7 @@ from rag.text.language import detect_language
 OLLAMA_URL = "http://127.0.0.1:11434"
 OPENAI_URL = "https://api.openai.com/v1"
 LANGUAGE_NAMES = {"en": "English", "id": "Indonesian"}
-MAX_SENTENCES = 4
+MAX_SENTENCES = 3
 HISTORY_MESSAGES = 6  # the last turns are enough to resolve "it" / "itu"
 HISTORY_CHARS = 600
 _MARKER = re.compile(r"\s*\[\d+\]")
@@ -105,13 +110,34 @@ class LLMBackend:
             prompts_dir=settings.prompts_dir,
         )
 
-    def generate(self, query: Query, passages: Sequence[Passage]) -> Iterator[str]:
+    def generate(self, query: Query, evidence: Evidence) -> Iterator[str]:
         """Stream an answer citing `[n]` = `passages[n - 1]`, or exactly `ABSTAIN`."""
-        if not passages:
+        units = for_prompt(query, evidence.passages, evidence.support.similarities(query.text))
+        if not units:
             yield ABSTAIN
             return
-        messages = answer_messages(query.text, passages, query.language, self._prompts_dir)
+        messages = answer_messages(query, evidence.passages, units, self._prompts_dir)
         yield from _abstain_or_stream(self.stream_chat(messages))
+
+    def fallback(self, query: Query, evidence: Evidence) -> Iterator[str]:
+        """A second try when no sentence of the answer could be checked: the sentences that
+        answer by the rules (`rag.evidence.select`), translated for an English question."""
+        picked = select(query, evidence.passages)
+        if not picked:
+            yield ABSTAIN
+            return
+        if query.language != "en":
+            yield from quotes(picked, evidence.passages, query.language)
+            return
+        sentences = [{"n": u.passage + 1, "text": " ".join(u.text.split())} for u in picked]
+        prompt = render_prompt(
+            "translate.md",
+            self._prompts_dir,
+            sentences=sentences,
+            language=LANGUAGE_NAMES["en"],
+            fence=_fence([s["text"] for s in sentences]),
+        )
+        yield from _abstain_or_stream(self.stream_chat([HumanMessage(prompt)]))
 
     def condense(self, question: str, history: Sequence[Message]) -> str:
         """The follow-up rewritten to stand alone; the question itself if the model fails at it."""
@@ -189,30 +215,44 @@ class LLMBackend:
 
 
 def answer_messages(
-    question: str, passages: Sequence[Passage], language: str, prompts_dir: Path | None = None
+    query: Query,
+    passages: Sequence[Passage],
+    units: Sequence[Unit],
+    prompts_dir: Path | None = None,
 ) -> list[BaseMessage]:
-    """The system rules and the user turn holding the fenced, numbered sources."""
-    language_name = LANGUAGE_NAMES.get(language, "English")
-    fence = _fence(p.text for p in passages)
+    """The fixed system rules (cached by the model server) and the user turn: the chosen
+    sentences under their passage's number, outlet and date, fenced as data, and the question."""
+    by_passage: dict[int, list[str]] = {}  # most relevant passage first, sentences in order
+    for unit in units:
+        by_passage.setdefault(unit.passage, [])
+    for unit in sorted(units, key=lambda u: u.start):
+        by_passage[unit.passage].append(" ".join(unit.text.split()))
     sources = [
         {
-            "n": n,
-            "outlet": p.outlet,
-            "date": format_date(p.date, language) or "undated",
-            "title": p.title,
-            "text": p.text,
+            "n": index + 1,
+            "outlet": passages[index].outlet or "unknown outlet",
+            "date": format_date(passages[index].date, query.language) or "undated",
+            "text": " ".join(texts),
         }
-        for n, p in enumerate(passages, start=1)
+        for index, texts in by_passage.items()
     ]
-    common = {"language": language_name, "abstain": ABSTAIN, "fence": fence}
+    fence = _fence([s["text"] for s in sources])
+    language = LANGUAGE_NAMES.get(query.language, "English")
     system = render_prompt(
         "answer_system.md",
         prompts_dir,
-        n_sources=len(passages),
         max_sentences=MAX_SENTENCES,
-        **common,
+        abstain=ABSTAIN,
+        fence="```",
     )
-    user = render_prompt("answer.md", prompts_dir, sources=sources, question=question, **common)
+    user = render_prompt(
+        "answer.md",
+        prompts_dir,
+        sources=sources,
+        question=query.text,
+        language=language,
+        fence=fence,
+    )
     return [SystemMessage(system), HumanMessage(user)]
 
 

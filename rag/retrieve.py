@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from langchain_core.embeddings import Embeddings
 
 from rag.catalog import ChunkRecord
 from rag.question import Query
-from rag.reader import IndexReader
-from rag.schema import Passage
+from rag.reader import IndexReader, IndexView
+from rag.schema import Carrier, Passage
 
 RRF_K = 60
 CANDIDATES = 40
@@ -40,7 +41,8 @@ class HybridRetriever:
             for cid in sorted(fused, key=fused.__getitem__, reverse=True)
             if cid in chunks and chunks[cid].article_id in headers
         ]
-        return _merge_by_article(ranked, fused, headers, k)
+        passages = _one_per_story(_merge_by_article(ranked, fused, headers), headers)[:k]
+        return _with_carriers(passages, headers, view)
 
 
 def keyword_query(query: Query) -> str:
@@ -51,11 +53,46 @@ def keyword_query(query: Query) -> str:
     return " ".join([query.text, *sorted(equivalents)])
 
 
+def _one_per_story(passages: list[Passage], headers: dict[str, dict[str, object]]) -> list[Passage]:
+    """The best passage of each story: copies of one report in several outlets take one slot."""
+    seen: set[str] = set()
+    kept = []
+    for passage in passages:
+        story = str(headers[passage.article_id].get("story_id") or passage.article_id)
+        if story not in seen:
+            seen.add(story)
+            kept.append(passage)
+    return kept
+
+
+def _with_carriers(
+    passages: list[Passage], headers: dict[str, dict[str, object]], view: IndexView
+) -> list[Passage]:
+    """Each passage with the other articles of its story (where else it was reported)."""
+    stories = {str(headers[p.article_id].get("story_id") or "") for p in passages} - {""}
+    members = view.catalog.story_members(sorted(stories))
+    result = []
+    for passage in passages:
+        story = str(headers[passage.article_id].get("story_id") or "")
+        also = tuple(
+            Carrier(
+                str(m["article_id"]),
+                str(m["title"]),
+                str(m["outlet"]),
+                str(m["date"]),
+                str(m["url"]),
+            )
+            for m in members.get(story, [])
+            if m["article_id"] != passage.article_id
+        )
+        result.append(replace(passage, also=also) if also else passage)
+    return result
+
+
 def _merge_by_article(
     ranked: list[ChunkRecord],
     fused: dict[str, float],
     headers: dict[str, dict[str, object]],
-    k: int,
 ) -> list[Passage]:
     by_article: dict[str, list[ChunkRecord]] = defaultdict(list)
     for chunk in ranked:
@@ -71,7 +108,7 @@ def _merge_by_article(
         span.sort(key=lambda c: c.start)
         passages.append(_passage(span, top, fused[top.chunk_id] / best, headers[article_id]))
     passages.sort(key=lambda p: p.score, reverse=True)
-    return passages[:k]
+    return passages
 
 
 def _overlapping(a: ChunkRecord, b: ChunkRecord) -> bool:

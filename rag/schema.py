@@ -7,6 +7,17 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Carrier:
+    """Another outlet's copy of the same story (syndicated news): where else it was reported."""
+
+    article_id: str
+    title: str
+    outlet: str
+    date: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrieved chunk of an article, best first in `Answer.passages`."""
 
@@ -19,6 +30,14 @@ class Passage:
     date: str = ""
     start: int = 0
     end: int = 0
+    also: tuple[Carrier, ...] = ()  # the other articles of its story
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The passages an answer is being written from: streamed before its first word."""
+
+    passages: list[Passage]
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,7 @@ class Citation:
     chunk_id: str
     score: float
     verified: bool
+    also: tuple[Carrier, ...] = ()  # the same story in other outlets
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,7 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     backend: str = "extractive"
     latency_ms: float = 0.0
+    removed: int = 0  # sentences left out because no passage supports them
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -6,19 +6,29 @@ any indexed article has that chunk; everything else about chunks lives in the ca
 
 from __future__ import annotations
 
+import atexit
 import logging
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse
 
 import chromadb
 import httpx
-from chromadb.api import ClientAPI
+from chromadb.api import ClientAPI, ServerAPI
+from chromadb.api.client import Client
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
+from chromadb.config import System
 
+from rag.catalog import storage_error
 from rag.config import Settings
 from rag.errors import (
     ConfigError,
@@ -26,9 +36,13 @@ from rag.errors import (
     IndexMissingError,
     MitraError,
     ModelMismatchError,
+    StorageError,
 )
 
 _PAGE = 2000
+T = TypeVar("T")
+# The Chroma instance of each client `_own_client` opened, stopped by `close_client`.
+_OWN_SYSTEMS: weakref.WeakKeyDictionary[ClientAPI, System] = weakref.WeakKeyDictionary()
 log = logging.getLogger("mitra.store")
 # Chroma logs telemetry and client noise at INFO; users only need our own messages.
 logging.getLogger("chromadb").setLevel(logging.ERROR)
@@ -37,8 +51,10 @@ logging.getLogger("chromadb").setLevel(logging.ERROR)
 def open_client(settings: Settings, *, readonly: bool = False) -> ClientAPI:
     """An embedded client under the data directory, or an HTTP client for `chroma_url`.
 
-    Chroma cannot open its files on a read-only disk; a reader (`readonly`) then opens a
-    private copy, so questions are still answered.
+    A reader (`readonly`) gets an embedded client of its own each time: Chroma keeps a
+    collection's vectors in memory per client, and a shared one would never see what
+    `mitra index` in another process wrote since. Where Chroma cannot open its files (a
+    read-only or full disk), a reader opens a private copy, so questions are still answered.
     """
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
@@ -47,20 +63,58 @@ def open_client(settings: Settings, *, readonly: bool = False) -> ClientAPI:
     if readonly and not path.exists():
         raise IndexMissingError("there is no index yet")
     try:
+        if readonly:
+            return _own_client(path)
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # chromadb raises InternalError and others for bad files
-        if readonly and "readonly" in str(exc).replace("-", "").lower():
-            copy = Path(tempfile.mkdtemp(prefix="mitra-chroma-"))
-            shutil.copytree(path, copy, dirs_exist_ok=True)
-            log.warning("%s is read-only: answering from a private copy in %s", path, copy)
-            return chromadb.PersistentClient(path=str(copy), settings=chroma_settings)
+        # Chroma keeps a client that failed to start and hands it out again: drop it.
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+        error = _open_error(exc, path)
+        if readonly and isinstance(error, StorageError):
+            return private_copy(path)
+        raise error from exc
+
+
+def private_copy(path: Path) -> ClientAPI:
+    """A client on a copy of the store at `path`, in a temporary folder removed at exit.
+
+    For readers of a store Chroma cannot open or read in place: opening and reading may write
+    (Chroma applies pending changes first), which a read-only or full disk refuses.
+    """
+    copy = Path(tempfile.mkdtemp(prefix="mitra-chroma-"))
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    try:
+        shutil.copytree(path, copy, dirs_exist_ok=True)
+        client = _own_client(copy)
+    except Exception as exc:
+        shutil.rmtree(copy, ignore_errors=True)
         raise _open_error(exc, path) from exc
+    log.warning("%s cannot be used in place: answering from a private copy in %s", path, copy)
+    return client
+
+
+def _own_client(path: Path) -> ClientAPI:
+    """An embedded client with a Chroma instance of its own (later clients of `path` share it)."""
+    system = System(
+        ChromaSettings(anonymized_telemetry=False, is_persistent=True, persist_directory=str(path))
+    )
+    system.instance(ServerAPI)
+    system.start()
+    client = Client.from_system(system)
+    _OWN_SYSTEMS[client] = system
+    return client
+
+
+def close_client(client: ClientAPI) -> None:
+    """Stop the Chroma instance a reader's embedded client has to itself, freeing its memory
+    and files; any other client is left alone. The client must not be used afterwards."""
+    system = _OWN_SYSTEMS.pop(client, None)
+    if system is not None:
+        system.stop()
 
 
 def _open_error(exc: Exception, path: Path) -> MitraError:
-    from rag.catalog import storage_error
-
     return storage_error(exc, path) or IndexDamagedError(
         f"the vector store in {path} cannot be opened ({' '.join(str(exc).split())[:160]})"
     )
@@ -78,16 +132,21 @@ def _http_client(settings: Settings, chroma_settings: ChromaSettings) -> ClientA
         "it (`chroma run --path DIR --port PORT`), raise MITRA_CHROMA_TIMEOUT, or unset "
         "MITRA_CHROMA_URL"
     )
-    # Chroma's client waits forever for an answer; ask first, with a deadline.
+    # Chroma's client waits forever for an answer, and its start already asks the server
+    # for its tenant and database: ask first, and start it, under one deadline.
+    deadline = time.monotonic() + timeout
     try:
         httpx.get(f"{settings.chroma_url.rstrip('/')}/api/v2/heartbeat", timeout=timeout)
-        client = chromadb.HttpClient(
-            host=url.hostname,
-            port=url.port or (443 if url.scheme == "https" else 80),
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
+        client = _within(
+            deadline - time.monotonic(),
+            lambda: chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 80),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            ),
         )
-    except httpx.TimeoutException as exc:
+    except (httpx.TimeoutException, TimeoutError) as exc:
         raise MitraError(unreachable) from exc
     except Exception as exc:  # chromadb raises several unrelated types for a dead server
         raise MitraError(
@@ -98,6 +157,43 @@ def _http_client(settings: Settings, chroma_settings: ChromaSettings) -> ClientA
     if isinstance(session, httpx.Client):  # bound every later request too
         session.timeout = httpx.Timeout(timeout)
     return client
+
+
+def _within(seconds: float, make: Callable[[], T]) -> T:
+    """`make()`, or TimeoutError after `seconds` (a hung call is left to a daemon thread)."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, make()))
+        except BaseException as exc:  # handed to the caller
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=run, name="mitra-chroma-start", daemon=True)
+    worker.start()
+    worker.join(max(seconds, 0.0))
+    if not outcome:
+        raise TimeoutError(f"no answer within {seconds:.1f} s")
+    done, value = outcome[0]
+    if not done:
+        raise value
+    return value
+
+
+@contextmanager
+def _server_errors() -> Iterator[None]:
+    """A Chroma server that stops answering mid-session, as one line instead of a traceback."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise MitraError(
+            "the Chroma server did not answer within MITRA_CHROMA_TIMEOUT: check that it is "
+            "running, or raise the limit"
+        ) from exc
+    except httpx.TransportError as exc:
+        raise MitraError(
+            f"lost the connection to the Chroma server ({exc}): check that it is running"
+        ) from exc
 
 
 class ChunkStore:
@@ -118,15 +214,16 @@ class ChunkStore:
     ) -> ChunkStore:
         """Open the collection, checking it was built with `model_name`."""
         try:
-            if create:
-                collection = client.get_or_create_collection(
-                    name,
-                    configuration={"hnsw": {"space": "cosine"}},
-                    metadata={"embedding_model": model_name, "dimension": dimension or 0},
-                    embedding_function=None,
-                )
-            else:
-                collection = client.get_collection(name, embedding_function=None)
+            with _server_errors():
+                if create:
+                    collection = client.get_or_create_collection(
+                        name,
+                        configuration={"hnsw": {"space": "cosine"}},
+                        metadata={"embedding_model": model_name, "dimension": dimension or 0},
+                        embedding_function=None,
+                    )
+                else:
+                    collection = client.get_collection(name, embedding_function=None)
         except MitraError:
             raise
         except Exception as exc:  # NotFoundError, or ValueError on older servers
@@ -143,27 +240,32 @@ class ChunkStore:
         return cls(collection)
 
     def count(self) -> int:
-        return self.collection.count()
+        with _server_errors():
+            return self.collection.count()
 
     def upsert(self, ids: list[str], documents: list[str], embeddings: list[list[float]]) -> None:
-        self.collection.upsert(ids=ids, documents=documents, embeddings=embeddings)
+        with _server_errors():
+            self.collection.upsert(ids=ids, documents=documents, embeddings=embeddings)
 
     def present(self, ids: Sequence[str]) -> set[str]:
         """Which of `ids` already have a vector (a resumed run does not embed them again)."""
         found: set[str] = set()
         for start in range(0, len(ids), _PAGE):
-            page = self.collection.get(ids=list(ids[start : start + _PAGE]), include=[])
+            with _server_errors():
+                page = self.collection.get(ids=list(ids[start : start + _PAGE]), include=[])
             found.update(page["ids"])
         return found
 
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), _PAGE):
-            self.collection.delete(ids=list(ids[start : start + _PAGE]))
+            with _server_errors():
+                self.collection.delete(ids=list(ids[start : start + _PAGE]))
 
     def all_ids(self) -> Iterator[str]:
         offset = 0
         while True:
-            page = self.collection.get(include=[], limit=_PAGE, offset=offset)
+            with _server_errors():
+                page = self.collection.get(include=[], limit=_PAGE, offset=offset)
             if not page["ids"]:
                 return
             yield from page["ids"]
@@ -171,9 +273,10 @@ class ChunkStore:
 
     def query(self, vector: list[float], n: int) -> list[tuple[str, float]]:
         """The `n` nearest chunks as (id, cosine similarity)."""
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=n, include=["distances"]
-        )
+        with _server_errors():
+            result = self.collection.query(
+                query_embeddings=[vector], n_results=n, include=["distances"]
+            )
         return [
             (chunk_id, 1.0 - distance)
             for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)

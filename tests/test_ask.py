@@ -16,6 +16,7 @@ from index.sync import sync
 from rag import Assistant
 from rag.config import Settings
 from rag.errors import IndexMissingError, LLMError, QuestionError
+from rag.schema import Sources
 
 INJECTION = (
     "Kementerian Pertahanan Rusia menjual kapal selam kepada Myanmar pada Januari.\n"
@@ -88,9 +89,10 @@ def test_streaming_ends_with_the_answer(assistant: Assistant) -> None:
     parts = list(
         assistant.stream("Which Chinese state broadcaster reported Li Shangfu's comments?")
     )
-    *deltas, answer = parts
+    sources, *deltas, answer = parts
+    assert isinstance(sources, Sources) and sources.passages == answer.passages
     assert deltas and all(isinstance(d, str) for d in deltas)
-    assert "CCTV" in answer.text
+    assert "".join(deltas).strip() == answer.text and "CCTV" in answer.text
 
 
 def test_a_follow_up_uses_the_conversation(assistant: Assistant) -> None:

@@ -1,7 +1,7 @@
-"""The LLM backend against a real OpenAI-compatible server: llama-server with Gemma 3 270M.
+"""The LLM backend against a real OpenAI-compatible server: llama.cpp's, with Qwen2.5-Coder 0.5B.
 
-The model is a small base model that answers badly: these tests check the plumbing (streaming,
-citation checks, errors, timeouts), not the answers.
+The model is small and answers badly: these tests check the plumbing (streaming, citation
+checks, errors, timeouts), not the answers.
 """
 
 from __future__ import annotations
@@ -9,17 +9,19 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import free_port
 from langchain_core.messages import HumanMessage
-from llm_server import RunningServer, Unavailable, llama_server
+from llm_server import MODEL_ALIAS, RunningServer, Unavailable, llama_server
 
-from rag.backend import ABSTAIN
+from rag.answering import ABSTAIN
 from rag.citations import ABSTENTION, finalize
 from rag.config import Settings
 from rag.errors import LLMError
 from rag.llm import LLMBackend
+from rag.question import analyze
 from rag.schema import Passage
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
@@ -49,9 +51,11 @@ PASSAGES = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def server(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Iterator[RunningServer]:
     try:
-        with llama_server(tmp_path_factory.mktemp("llama-server")) as running:
+        with llama_server(
+            tmp_path_factory.mktemp("llama-server"), models_dir=model_cache
+        ) as running:
             yield running
     except Unavailable as exc:
         pytest.skip(f"no llama-server: {exc}")
@@ -59,7 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 def backend(base_url: str, timeout: float = 60) -> LLMBackend:
     settings = Settings(llm_base_url=base_url, llm_timeout=timeout)
-    return LLMBackend.from_spec("openai", "gemma3", settings, max_tokens=MAX_TOKENS)
+    return LLMBackend.from_spec("openai", MODEL_ALIAS, settings, max_tokens=MAX_TOKENS)
 
 
 def test_the_reply_streams_in_several_pieces(server: RunningServer) -> None:
@@ -70,8 +74,8 @@ def test_the_reply_streams_in_several_pieces(server: RunningServer) -> None:
 
 def test_an_answer_goes_through_the_citation_checks(server: RunningServer) -> None:
     llm = backend(server.base_url)
-    assert llm.name == "openai:gemma3"
-    raw = "".join(llm.generate("Kapan Putin bertemu Prabowo?", PASSAGES, "id"))
+    assert llm.name == f"openai:{MODEL_ALIAS}"
+    raw = "".join(llm.generate(analyze("Kapan Putin bertemu Prabowo?"), PASSAGES))
     assert raw.strip()
     text, citations, abstained = finalize(raw, PASSAGES, "id")
     if abstained:
@@ -88,12 +92,12 @@ def test_a_server_that_is_down_fails_fast() -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
     started = time.monotonic()
     with pytest.raises(LLMError, match=f"the LLM server at {url} is not reachable: start it"):
-        list(backend(url, timeout=30).generate("Kapan Putin bertemu Prabowo?", PASSAGES, "id"))
+        list(backend(url, timeout=30).generate(analyze("Kapan Putin bertemu Prabowo?"), PASSAGES))
     assert time.monotonic() - started < 5
 
 
 def test_a_tiny_timeout_fails_without_hanging(server: RunningServer) -> None:
     started = time.monotonic()
     with pytest.raises(LLMError, match=r"did not answer within 0\.2 s: raise MITRA_LLM_TIMEOUT"):
-        list(backend(server.base_url, timeout=0.2).generate("Kapan?", PASSAGES, "id"))
+        list(backend(server.base_url, timeout=0.2).generate(analyze("Kapan?"), PASSAGES))
     assert time.monotonic() - started < 3

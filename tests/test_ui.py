@@ -229,7 +229,7 @@ def test_library_upload_ask_and_remove(handlers: Handlers, tmp_path: Path) -> No
     _, (_, _, _, _, sources) = final(
         handlers.respond("Kapan pabrik baterai di Kazan dibuka?", [], [], [])
     )
-    assert "dibuka pada 2031</mark>" in sources
+    assert "dibuka pada 2031.</mark>" in sources
 
     status, header, rows, _ = handlers.remove("kazan.txt")
     assert "Removed kazan.txt" in status and "5 articles" in header

@@ -12,6 +12,7 @@ from rag.errors import MitraError
 def build_parser() -> argparse.ArgumentParser:
     from index.command import add_index_command
     from ui.commands import add_ask_command, add_eval_command
+    from ui.events_command import add_events_command
     from ui.serve import add_ui_command
 
     parser = argparse.ArgumentParser(
@@ -19,7 +20,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cited answers about Russia's international partnerships from news articles.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (add_index_command, add_ask_command, add_eval_command, add_ui_command):
+    for add in (
+        add_index_command,
+        add_ask_command,
+        add_eval_command,
+        add_events_command,
+        add_ui_command,
+    ):
         add(commands)
     return parser
 

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from index.load import Problem
 from index.sync import remove_article, sync
 from rag.answering import ABSTAIN
+from rag.catalog import storage_error
 from rag.errors import MitraError
-from rag.schema import Answer
+from rag.schema import Answer, Sources
 from rag.text.dates import format_date
 from ui import render
 
@@ -67,6 +69,8 @@ class Handlers:
                 if isinstance(part, Answer):
                     answer = part
                     break
+                if isinstance(part, Sources):
+                    continue
                 text += part
                 if ABSTAIN.startswith(text.strip()):
                     continue  # maybe the start of an abstention: nothing to show yet
@@ -97,7 +101,10 @@ class Handlers:
 
     def library(self) -> tuple[str, list[list[Any]], Any]:
         """The header line, the table of indexed articles and the choices of articles to remove."""
-        articles = self.assistant.articles()
+        try:
+            articles = self.assistant.articles()
+        except MitraError as exc:  # a damaged index: the header says what to do
+            return render.status_html(str(exc), error=True), [], gr.Dropdown(choices=[])
         rows = [
             [a["title"], a["outlet"], format_date(a["date"]), a["chunks"], a["article_id"]]
             for a in articles
@@ -122,7 +129,7 @@ class Handlers:
         if not files:
             return (render.status_html("Choose one or more files first."), *self.library(), None)
         try:
-            paths = self._keep_uploads([Path(f) for f in files])
+            paths, renamed = self._keep_uploads([Path(f) for f in files])
 
             def on_progress(done: int, total: int) -> None:
                 progress((done, total), desc="Embedding", unit="chunks")
@@ -130,15 +137,47 @@ class Handlers:
             report = sync(paths, self.assistant.settings, progress=on_progress)
             # An upload adds files; the articles it does not name stay, so no prune hint.
             summary = replace(report, not_pruned=0).summary()
-            status = render.report_html(summary, report.problems)
+            status = render.report_html(summary, [*renamed, *report.problems])
         except Exception as exc:
             status = render.status_html(friendly(exc), error=True)
         return (status, *self.library(), None)
 
-    def _keep_uploads(self, files: list[Path]) -> list[Path]:
-        # Gradio's upload folder is temporary and served: keep the articles with the index.
-        self.uploads_dir.mkdir(parents=True, exist_ok=True)
-        return [Path(shutil.move(file, self.uploads_dir / file.name)) for file in files]
+    def _keep_uploads(self, files: list[Path]) -> tuple[list[Path], list[Problem]]:
+        """Move uploads into the data dir; a name another file already uses gets a suffix.
+
+        Gradio's upload folder is temporary and served: the articles are kept with the index.
+        Returns the kept paths and a note for each upload saved under another name.
+        """
+        try:
+            self.uploads_dir.mkdir(parents=True, exist_ok=True)
+            kept = [self._keep(file) for file in files]
+        except OSError as exc:
+            error = storage_error(exc, self.uploads_dir)
+            if error is None:
+                raise
+            raise error from exc
+        renamed = [
+            Problem(
+                str(target),
+                f"saved as {target.name}: another article was uploaded as {file.name}",
+                skipped=False,
+            )
+            for file, target in zip(files, kept, strict=True)
+            if target.name != file.name
+        ]
+        return kept, renamed
+
+    def _keep(self, file: Path) -> Path:
+        target = self.uploads_dir / file.name
+        number = 1
+        while target.exists() and not _same_bytes(target, file):
+            number += 1
+            target = self.uploads_dir / f"{file.stem}-{number}{file.suffix}"
+        if target.exists():  # the same file again: the sync finds it unchanged
+            file.unlink()
+        else:
+            shutil.move(file, target)
+        return target
 
     def remove(self, article_id: str | None) -> tuple[str, str, list[list[Any]], Any]:
         """Remove the chosen article from the index."""
@@ -150,6 +189,10 @@ class Handlers:
         except Exception as exc:
             status = render.status_html(friendly(exc), error=True)
         return (status, *self.library())
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
 def _message(role: str, content: str) -> Message:

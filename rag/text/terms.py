@@ -55,6 +55,7 @@ class _Group:
 
     keys: frozenset[tuple[str, ...]]
     alternatives: tuple[tuple[str, ...], ...]
+    narrower: tuple[tuple[str, ...], ...] = ()
 
 
 def _match_stems(words: list[str]) -> tuple[str, ...]:
@@ -71,8 +72,10 @@ def _parse_groups(table: str) -> list[_Group]:
             words = [w for w, _, _ in tokens(phrase)]
             keys.add(tuple(stem(w.lower()) for w in words))
             alternatives.add(_match_stems(words))
-        alternatives.update(_match_stems(p.split()) for p in narrower.split(",") if p.strip())
-        groups.append(_Group(frozenset(keys), tuple(sorted(alternatives))))
+        inside = {_match_stems(p.split()) for p in narrower.split(",") if p.strip()}
+        groups.append(
+            _Group(frozenset(keys), tuple(sorted(alternatives | inside)), tuple(sorted(inside)))
+        )
     return groups
 
 
@@ -90,6 +93,8 @@ def _index(groups: list[_Group]) -> dict[tuple[str, ...], int]:
 
 
 _PLACE_INDEX = _index(_PLACE_GROUPS)
+# A capital or seat inside a country ("moskow", "kremlin") -> the country's spellings.
+_BROADER = {place: group.alternatives for group in _PLACE_GROUPS for place in group.narrower}
 _WORD_INDEX = _index(_WORD_GROUPS)
 _LONGEST = max(len(p) for p in (*_PLACE_INDEX, *_WORD_INDEX))
 
@@ -211,6 +216,11 @@ def _dedupe(terms: list[Term]) -> list[Term]:
             seen.add(term.alternatives)
             result.append(term)
     return result
+
+
+def broader_alternatives(term: Term) -> tuple[tuple[str, ...], ...]:
+    """For a place inside a larger one (Moscow in Russia), the larger one's spellings."""
+    return tuple(alt for own in term.alternatives for alt in _BROADER.get(own, ()))
 
 
 def coverage(terms: list[Term], stems: Stems) -> float:
