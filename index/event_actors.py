@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from index.event_cues import TITLES
 from rag.text.dates import MONTHS, WEEKDAYS
+from rag.text.event_cues import TITLES
 from rag.text.gazetteer import Mention
 from rag.text.stopwords import ALL as STOPWORDS
 from rag.text.tokens import words

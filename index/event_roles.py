@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.event_cues import (
+from rag.text.event_cues import (
     ATTRIBUTE_BEFORE,
     ATTRIBUTION_BEFORE,
     CO_ACTOR_JOIN,

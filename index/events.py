@@ -17,7 +17,11 @@ from itertools import pairwise
 
 from index.clean import Article
 from index.event_actors import actors_in, place_in
-from index.event_cues import (
+from index.event_roles import Sentence, roles_in
+from rag.catalog import EventRecord
+from rag.events import KINDS
+from rag.text.dates import find_dates
+from rag.text.event_cues import (
     AGREED,
     ALLEGED,
     DEAL_AGAIN,
@@ -36,10 +40,6 @@ from index.event_cues import (
     WAR_DATE_BEFORE,
     WEAK_RELATION,
 )
-from index.event_roles import Sentence, roles_in
-from rag.catalog import EventRecord
-from rag.events import KINDS
-from rag.text.dates import find_dates
 from rag.text.gazetteer import Mention, gazetteer
 from rag.text.sentences import OUTLET, split_sentences, strip_dateline
 from rag.text.tokens import words

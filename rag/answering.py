@@ -21,6 +21,7 @@ class Evidence:
 
     passages: Sequence[Passage]
     support: SupportIndex
+    listing: bool = False  # one item per passage: a list gathered across articles (events)
 
 
 class AnswerBackend(Protocol):

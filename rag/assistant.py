@@ -9,6 +9,7 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from rag.aggregate import event_passages
 from rag.answering import AnswerBackend, Evidence, Message
 from rag.backends import make_backend
 from rag.catalog import ARTICLE_FIELDS
@@ -111,9 +112,11 @@ class Assistant:
         backend = self._backend(llm)
         query = analyze(question)
         standalone = analyze(backend.condense(question, history)) if history else query
-        passages = self.retrieve(standalone, k)
+        listed = self._listed(standalone) if standalone.spans else []
+        passages = listed or self.retrieve(standalone, k)
         yield Sources(passages)
-        evidence = Evidence(passages, SupportIndex(passages, self._embeddings))
+        support = SupportIndex(passages, self._embeddings)
+        evidence = Evidence(passages, support, listing=bool(listed))
         checked = yield from self._checked(query, evidence, backend.generate(query, evidence))
         if checked.abstained:
             second = yield from self._checked(query, evidence, backend.fallback(query, evidence))
@@ -130,6 +133,10 @@ class Assistant:
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
             removed=checked.removed,
         )
+
+    def _listed(self, query: Query) -> list[Passage]:
+        """For a question asking across articles: one passage per partnership event."""
+        return event_passages(query, self._reader.view().catalog, self._embeddings)
 
     def _checked(
         self, query: Query, evidence: Evidence, pieces: Iterator[str]

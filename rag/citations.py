@@ -32,7 +32,7 @@ _NUMBERS = r"\[\s*(\d+(?:\s*(?:[,;]|-|–)\s*\d+)*)\s*\]"
 _MARKERS = re.compile(rf"\s*{_NUMBERS}(?:\s*{_NUMBERS})*")
 _QUOTED = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"]*\"")
 # A sentence ends at . ! ? … (and closing quotes) followed by space; markers after it belong to it.
-_END = re.compile(rf"[.!?…][\"'”’»)]*(?:{_MARKERS.pattern})?(?=\s)|\n\s*\n")
+_END = re.compile(rf"[.!?…][\"'”’»)]*(?:{_MARKERS.pattern})?(?=\s)|(?=\n\s*\n)")
 _VERBATIM_WORDS = 4
 
 
@@ -177,9 +177,11 @@ class CitationChecker:
 
 
 def _sentence_end(buffer: str) -> int | None:
-    """Where the first complete sentence of `buffer` ends (quotes are never split)."""
-    match = _END.search(_masked(buffer))
-    return match.end() if match else None
+    """Where the first complete sentence of `buffer` ends (quotes are never split); a
+    paragraph break ends one too, and stays with the next as its separator."""
+    lead = len(buffer) - len(buffer.lstrip())
+    match = _END.search(_masked(buffer), lead)
+    return match.end() if match and match.end() > lead else None
 
 
 def _masked(text: str) -> str:

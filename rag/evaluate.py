@@ -1,8 +1,10 @@
-"""Evaluation on a questions file: retrieval hits, cited gold, accuracy, abstention, latency."""
+"""Evaluation on a questions file: retrieval hits, cited gold, accuracy, answer language,
+citation precision, supported sentences, abstention, latency."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from statistics import mean
@@ -10,8 +12,11 @@ from typing import IO, Any
 
 from rag.assistant import Assistant
 from rag.errors import MitraError
+from rag.schema import Answer
+from rag.text.language import detect_language
 
 HIT_KS = (1, 5, 10)
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
@@ -40,6 +45,16 @@ def satisfies(text: str, must: list[list[str]]) -> bool:
     return all(any(alt.lower() in lowered for alt in group) for group in must)
 
 
+def answer_language(answer: Answer) -> str:
+    """The language the answer is written in, quotations left out: an English question answered
+    with a quoted Indonesian sentence is not answered in English."""
+    own_words = _QUOTED.sub(" ", answer.text)
+    quoted = len(answer.text) - len(own_words)
+    if quoted > len(re.sub(r"\W", "", own_words)):  # mostly quotation: its language counts
+        return detect_language(answer.text)
+    return detect_language(own_words)
+
+
 def evaluate(
     assistant: Assistant, questions: list[dict[str, Any]], progress: IO[str] | None = None
 ) -> dict[str, Any]:
@@ -52,9 +67,12 @@ def evaluate(
         answer = assistant.ask(item["question"])
         latency = (time.perf_counter() - started) * 1000
         unanswerable = item.get("type") == "unanswerable"
+        lang = item.get("lang") or answer.language
+        cited = [c.article_id for c in answer.citations]
         row = {
             "id": item.get("id", str(number)),
-            "lang": item.get("lang") or answer.language,
+            "type": item.get("type", ""),
+            "lang": lang,
             "unanswerable": unanswerable,
             "abstained": answer.abstained,
             "correct": (
@@ -62,7 +80,12 @@ def evaluate(
                 if unanswerable
                 else not answer.abstained and satisfies(answer.text, item.get("must") or [])
             ),
-            "gold_cited": bool(gold & {c.article_id for c in answer.citations}),
+            "gold_cited": bool(gold & set(cited)),
+            "language_match": answer_language(answer) == lang,
+            "citation_precision": (sum(a in gold for a in cited) / len(cited)) if cited else None,
+            "sentences_shown": _sentences(answer),
+            "removed": answer.removed,
+            "unverified_shown": sum(not c.verified for c in answer.citations),
             "latency_ms": round(latency, 1),
             "answer": answer.text,
         }
@@ -78,6 +101,12 @@ def evaluate(
     return {"metrics": {name: _metrics(group) for name, group in groups.items()}, "rows": rows}
 
 
+def _sentences(answer: Answer) -> int:
+    if answer.abstained:
+        return 0
+    return max(1, len(re.findall(r"\[\d+\]", answer.text)))
+
+
 def _rate(values: list[bool]) -> float | None:
     return round(sum(values) / len(values), 3) if values else None
 
@@ -90,6 +119,17 @@ def _metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
         metrics[f"gold in top {k}"] = _rate([r[f"hit@{k}"] for r in answerable])
     metrics["gold cited"] = _rate([r["gold_cited"] for r in answerable])
     metrics["answer accuracy"] = _rate([r["correct"] for r in answerable])
+    metrics["answer language = question language"] = _rate([r["language_match"] for r in rows])
+    precisions = [
+        r["citation_precision"] for r in answerable if r["citation_precision"] is not None
+    ]
+    metrics["citation precision"] = round(mean(precisions), 3) if precisions else None
+    shown = sum(r["sentences_shown"] for r in rows)
+    removed = sum(r["removed"] for r in rows)
+    metrics["sentences supported (shown / written)"] = (
+        round(shown / (shown + removed), 3) if shown + removed else None
+    )
+    metrics["unsupported shown as verified"] = sum(r["unverified_shown"] for r in rows)
     metrics["abstention (unanswerable)"] = _rate([r["abstained"] for r in unanswerable])
     metrics["false abstention"] = _rate([r["abstained"] for r in answerable])
     metrics["mean latency ms"] = round(mean(r["latency_ms"] for r in rows), 1) if rows else None

@@ -24,6 +24,7 @@ PROMPT_SENTENCES = 4
 PROMPT_CHARS = 700
 PROMPT_RATIO = 0.5
 PROMPT_EXTRA = 1  # sentences added to the extractive picks
+LISTING_ITEMS = 6  # a list across articles: one sentence per item
 # How much a sentence's embedding similarity to the question adds to its lexical score, per
 # unit of similarity below the best sentence's (multilingual: it finds English questions'
 # answers in Indonesian sentences that share no words with them).
@@ -114,7 +115,7 @@ def _complete(query: Query, unit: Unit, context: Stems, idf: dict[Term, float]) 
     return _answers(query, unit, context, idf) and (not wants or _has_feature(query, unit) > 0)
 
 
-def candidates(passages: Sequence[Passage]) -> list[Unit]:
+def candidates(passages: Sequence[Passage], *, paired: bool = True) -> list[Unit]:
     """Every sentence of the passages (datelines cut off), alone and with the one before."""
     seen: set[tuple[str, int, int]] = set()
     units = []
@@ -129,7 +130,8 @@ def candidates(passages: Sequence[Passage]) -> list[Unit]:
             if len(text.split()) < 4 or INSTRUCTION.search(text):
                 previous = None
                 continue
-            spans = [(start, False)] if previous is None else [(start, False), (previous, True)]
+            alone = previous is None or not paired
+            spans = [(start, False)] if alone else [(start, False), (previous, True)]
             for first, paired in spans:
                 key = (passage.article_id, passage.start + first, passage.start + end)
                 if key not in seen:
@@ -268,12 +270,18 @@ def _answers(query: Query, unit: Unit, context: Stems, idf: dict[Term, float]) -
 
 
 def for_prompt(
-    query: Query, passages: Sequence[Passage], similarity: dict[tuple[int, int], float]
+    query: Query,
+    passages: Sequence[Passage],
+    similarity: dict[tuple[int, int], float],
+    *,
+    listing: bool = False,
 ) -> list[Unit]:
     """The sentences an LLM is given, most relevant first: the extractive picks, then the best
     by words and meaning (`similarity` by (passage, sentence end)) that score at least
     `PROMPT_RATIO` of the best, within `PROMPT_SENTENCES` and `PROMPT_CHARS`."""
-    units = [u for u in candidates(passages) if not u.paired]
+    units = candidates(passages, paired=False)
+    if listing:  # one event sentence per passage, already chosen for the question
+        return units[:LISTING_ITEMS]
     if not units:
         return []
     idf = idf_weights(query, units)

@@ -27,7 +27,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from rag.answering import ABSTAIN, Evidence, Message
 from rag.config import Settings
-from rag.errors import ConfigError, LLMError
+from rag.errors import ConfigError, ContextOverflowError, LLMError
 from rag.evidence import Unit, for_prompt, quotes, select
 from rag.prompts import render_prompt
 from rag.question import Query
@@ -116,8 +116,17 @@ class LLMBackend:
         if not units:
             yield ABSTAIN
             return
-        messages = answer_messages(query, evidence.passages, units, self._prompts_dir)
-        yield from _abstain_or_stream(self.stream_chat(messages))
+        while True:
+            messages = answer_messages(
+                query, evidence.passages, units, self._prompts_dir, listing=evidence.listing
+            )
+            try:
+                yield from _abstain_or_stream(self.stream_chat(messages))
+                return
+            except ContextOverflowError:
+                if len(units) == 1:
+                    raise
+                units = units[: len(units) // 2]  # a prompt too long for the model is cut
 
     def fallback(self, query: Query, evidence: Evidence) -> Iterator[str]:
         """A second try when no sentence of the answer could be checked: the sentences that
@@ -219,6 +228,8 @@ def answer_messages(
     passages: Sequence[Passage],
     units: Sequence[Unit],
     prompts_dir: Path | None = None,
+    *,
+    listing: bool = False,
 ) -> list[BaseMessage]:
     """The fixed system rules (cached by the model server) and the user turn: the chosen
     sentences under their passage's number, outlet and date, fenced as data, and the question."""
@@ -241,7 +252,7 @@ def answer_messages(
     system = render_prompt(
         "answer_system.md",
         prompts_dir,
-        max_sentences=MAX_SENTENCES,
+        max_sentences=len(units) if listing else MAX_SENTENCES,
         abstain=ABSTAIN,
         fence="```",
     )

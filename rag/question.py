@@ -1,11 +1,13 @@
 """Question analysis, done once per question: its language, the kind of answer it wants
-(who, when, where, how many, why, what was said, which) and the terms an answer must be about."""
+(who, when, where, how many, why, what was said, which), the terms an answer must be about, the
+time it names, and whether it asks across articles ("which countries…", "negara mana saja…")."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 
+from rag.text.dates import Period, question_period
 from rag.text.language import detect_language
 from rag.text.terms import SAY_CUES, Term, extract_terms
 from rag.text.tokens import words as tokens
@@ -20,6 +22,13 @@ class Query:
     kind: str  # who, when, where, count, why, say, which, yesno, what
     terms: list[Term]
     quoting: bool = False  # the question asks what someone said ("who called Myanmar ...")
+    period: Period | None = None  # "in 2023", "since 2021", "terbaru"
+    spans: bool = False  # asks for a list across articles: answered from the events
+
+    @property
+    def dated(self) -> bool:
+        """The question restricts the time ("in 2023"), not only asks for the latest."""
+        return bool(self.period and (self.period.since or self.period.until))
 
     @property
     def names(self) -> list[Term]:
@@ -53,6 +62,16 @@ _KINDS = (
 )
 
 
+# Questions whose answer is a list gathered from many articles.
+_SPANS = re.compile(
+    r"\b(?:which|what) (?:other )?(?:countries|nations|states|partners|officials|leaders|"
+    r"governments|meetings|agreements|deals|events)\b|\blist\b|\bhow many times\b|"
+    r"\bin (?:these|the) (?:articles|reports|news)\b|\b(?:negara|pejabat|pemimpin|siapa|apa|"
+    r"mana|pertemuan|perjanjian|kesepakatan) (?:mana )?saja\b|\bberapa kali\b|\bsebutkan\b|"
+    r"\bdalam artikel-artikel ini\b"
+)
+
+
 def analyze(question: str) -> Query:
     """The kind of answer `question` wants and the terms an answer must be about."""
     lowered = " ".join(question.lower().split())
@@ -67,7 +86,15 @@ def analyze(question: str) -> Query:
     terms = extract_terms(question)
     if kind == "which":
         terms = _answer_type_light(lowered, terms)
-    return Query(question, detect_language(question), kind, terms, quoting)
+    return Query(
+        question,
+        detect_language(question),
+        kind,
+        terms,
+        quoting,
+        question_period(question),
+        bool(_SPANS.search(lowered)),
+    )
 
 
 def _answer_type_light(question: str, terms: list[Term]) -> list[Term]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from datetime import date
 
 from langchain_core.embeddings import Embeddings
 
@@ -11,6 +12,7 @@ from rag.catalog import ChunkRecord
 from rag.question import Query
 from rag.reader import IndexReader, IndexView
 from rag.schema import Carrier, Passage
+from rag.text.dates import Period, date_bounds, find_dates, overlaps
 
 RRF_K = 60
 CANDIDATES = 40
@@ -27,9 +29,11 @@ class HybridRetriever:
         """The `k` best passages, best first; several hits in one article are merged."""
         view = self._reader.view()
         fused: dict[str, float] = defaultdict(float)
+        # A question about a time looks deeper, then puts what happened then first.
+        depth = CANDIDATES * (3 if query.period else 1)
         vector = self._embeddings.embed_query(query.text)
-        dense = view.store.query(vector, min(CANDIDATES, view.chunk_count))
-        keyword = view.keyword.search(keyword_query(query), CANDIDATES)
+        dense = view.store.query(vector, min(depth, view.chunk_count))
+        keyword = view.keyword.search(keyword_query(query), depth)
         for hits in (dense, keyword):
             for rank, (chunk_id, _) in enumerate(hits):
                 fused[chunk_id] += 1.0 / (RRF_K + rank + 1)
@@ -41,8 +45,10 @@ class HybridRetriever:
             for cid in sorted(fused, key=fused.__getitem__, reverse=True)
             if cid in chunks and chunks[cid].article_id in headers
         ]
-        passages = _one_per_story(_merge_by_article(ranked, fused, headers), headers)[:k]
-        return _with_carriers(passages, headers, view)
+        passages = _one_per_story(_merge_by_article(ranked, fused, headers), headers)
+        if query.period:
+            passages = _by_period(passages, query.period, k)
+        return _with_carriers(passages[:k], headers, view)
 
 
 def keyword_query(query: Query) -> str:
@@ -51,6 +57,30 @@ def keyword_query(query: Query) -> str:
         return query.text
     equivalents = {s for term in query.terms for alt in term.alternatives for s in alt}
     return " ".join([query.text, *sorted(equivalents)])
+
+
+def _by_period(passages: list[Passage], period: Period, k: int) -> list[Passage]:
+    """Passages about the question's time first. "Latest" orders the best 2k by date, newest
+    first; an article with no date is never taken for a recent one and comes last."""
+    if period.latest and not (period.since or period.until):
+        best = passages[: 2 * k]
+        dated = sorted((p for p in best if date_bounds(p.date)), key=_newest, reverse=True)
+        return dated + [p for p in best if not date_bounds(p.date)]
+    inside = [p for p in passages if _within(p, period)]
+    return inside + [p for p in passages if p not in inside]
+
+
+def _newest(passage: Passage) -> date:
+    bounds = date_bounds(passage.date)
+    return bounds[1] if bounds else date.min
+
+
+def _within(passage: Passage, period: Period) -> bool:
+    """The article is from the period, or the passage says something happened in it."""
+    if overlaps(passage.date, period.since, period.until):
+        return True
+    mentioned = find_dates(passage.text, passage.date)
+    return any(overlaps(iso, period.since, period.until) for _, _, iso in mentioned)
 
 
 def _one_per_story(passages: list[Passage], headers: dict[str, dict[str, object]]) -> list[Passage]:

@@ -84,8 +84,15 @@ class SupportIndex:
         self._passages = passages
         self.spans = _spans(passages)
         self._context = [text_stems(f"{p.title} {p.outlet}") for p in passages]
-        texts = [span.text for span in self.spans]
-        self._vectors = np.array(embeddings.embed_documents(texts)) if texts else np.zeros((0, 1))
+        self._embedded: np.ndarray | None = None
+
+    @property
+    def _vectors(self) -> np.ndarray:
+        """The spans' embeddings, computed on first use: verbatim quotes never need them."""
+        if self._embedded is None:
+            texts = [span.text for span in self.spans]
+            self._embedded = np.array(self._embeddings.embed_documents(texts))
+        return self._embedded
 
     def best(self, claim: str, *, prefer: Sequence[int] = ()) -> Support | None:
         """The span that supports `claim` best; among supporting spans, one of `prefer`'s
