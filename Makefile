@@ -18,7 +18,7 @@ test: $(INSTALLED) test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
-# A browser for the UI tests and llama-server for the LLM tests (both cached after the first run).
+# A browser for the UI tests (Debian chromium, installed once when run as root).
 test-deps:
 	scripts/test-deps.sh
 

@@ -11,8 +11,9 @@ behind a ~400-token system prompt that is already cached, against the same promp
 Then, on the first model, the in-process API against the same server's loopback HTTP API through
 langchain-openai's ChatOpenAI, interleaved: first token and whole answer, and the round trip of
 a one-token reply (fastest and median of 20). Each figure is the best of --repeat runs (shortest
-time, highest rate), as other work on a shared machine only ever slows a run down; the ratios
-compare the last model with the first, and HTTP with in-process.
+time, highest rate), as other work on a shared machine only ever slows a run down, and the models
+take turns at each measurement, so that they meet the same load. The ratios compare the last
+model with the first, and HTTP with in-process.
 """
 
 from __future__ import annotations
@@ -172,10 +173,6 @@ def system_prompt(chat: LocalChatModel, target: int) -> str:
     return "\n".join(lines)
 
 
-def repeat(times: int, measure: Callable[[int], Run]) -> Run:
-    return best([measure(i) for i in range(times)])
-
-
 @dataclass
 class ModelFigures:
     """One model's figures; `system_*` are replies behind the long system prompt."""
@@ -187,29 +184,48 @@ class ModelFigures:
     system_cached: Run
 
 
-def bench_model(
-    name: str, models_dir: Path, threads: int, times: int
-) -> tuple[ModelFigures, LocalChatModel]:
-    path = ensure_model(name, models_dir)
-    chat = LocalChatModel(model_path=path, n_ctx=N_CTX, threads=threads, max_tokens=ANSWER_TOKENS)
-    started = time.perf_counter()
-    chat.load()
-    load_s = time.perf_counter() - started
-    prompts = {size: news_prompt(chat, size) for size in (SHORT_PROMPT, LONG_PROMPT)}
-    short, long = (
-        repeat(times, lambda _, m=messages: timed(chat.stream(m, cache_prompt=False)))
-        for messages in prompts.values()
-    )
-    rules = system_prompt(chat, SYSTEM_PROMPT)
+def bench_models(
+    names: list[str], models_dir: Path, threads: int, times: int
+) -> tuple[dict[str, ModelFigures], dict[str, LocalChatModel]]:
+    """Load every model, then take each measurement in turns across them.
 
-    def behind_rules(i: int, cached: bool) -> Run:
-        messages = [SystemMessage(rules), HumanMessage(FOLLOW_UPS[i % len(FOLLOW_UPS)])]
-        return timed(chat.stream(messages, max_tokens=8, cache_prompt=cached))
+    Taking turns makes the models meet the same background load, so that their ratios hold
+    on a shared machine.
+    """
+    chats, loads = {}, {}
+    for name in names:
+        path = ensure_model(name, models_dir)
+        chats[name] = LocalChatModel(
+            model_path=path, n_ctx=N_CTX, threads=threads, max_tokens=ANSWER_TOKENS
+        )
+        started = time.perf_counter()
+        chats[name].load()
+        loads[name] = time.perf_counter() - started
+    runs: dict[str, dict[str, list[Run]]] = {name: {} for name in names}
 
-    behind_rules(len(FOLLOW_UPS) - 1, cached=True)  # puts the rules in the cache
-    cached = repeat(times, lambda i: behind_rules(i, cached=True))
-    fresh = repeat(times, lambda i: behind_rules(i, cached=False))
-    return ModelFigures(load_s, short, long, fresh, cached), chat
+    def take(key: str, measure: Callable[[str, int], Run]) -> None:
+        for i in range(times):
+            for name in names:
+                runs[name].setdefault(key, []).append(measure(name, i))
+
+    for key, size in (("short", SHORT_PROMPT), ("long", LONG_PROMPT)):
+        prompts = {name: news_prompt(chat, size) for name, chat in chats.items()}
+        take(key, lambda name, _, p=prompts: timed(chats[name].stream(p[name], cache_prompt=False)))
+    rules = {name: system_prompt(chat, SYSTEM_PROMPT) for name, chat in chats.items()}
+
+    def behind_rules(name: str, i: int, cached: bool) -> Run:
+        messages = [SystemMessage(rules[name]), HumanMessage(FOLLOW_UPS[i % len(FOLLOW_UPS)])]
+        return timed(chats[name].stream(messages, max_tokens=8, cache_prompt=cached))
+
+    for name in names:
+        behind_rules(name, len(FOLLOW_UPS) - 1, cached=True)  # puts the rules in the cache
+    take("system_cached", lambda name, i: behind_rules(name, i, cached=True))
+    take("system_fresh", lambda name, i: behind_rules(name, i, cached=False))
+    figures = {
+        name: ModelFigures(loads[name], **{key: best(r) for key, r in runs[name].items()})
+        for name in names
+    }
+    return figures, chats
 
 
 def bench_seams(chat: LocalChatModel, times: int) -> dict[str, list[Run]]:
@@ -291,11 +307,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    results, chats = {}, []
-    for name in args.models:
-        results[name], chat = bench_model(name, args.models_dir, args.threads, args.repeat)
-        chats.append(chat)
-    seams = bench_seams(chats[0], args.repeat)
+    results, chats = bench_models(args.models, args.models_dir, args.threads, args.repeat)
+    seams = bench_seams(chats[args.models[0]], args.repeat)
     if args.json:
         print(
             json.dumps(

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -139,13 +139,19 @@ def sync(
 
 def remove_article(article_id: str, settings: Settings) -> None:
     """Remove one article (its chunks, vectors and events) from the index."""
+    remove_articles([article_id], settings)
+
+
+def remove_articles(article_ids: Sequence[str], settings: Settings) -> None:
+    """Remove these articles (their chunks, vectors and events) from the index in one commit."""
     with index_lock(settings.data_dir), _storage_errors(settings.data_dir):
         embeddings = load_embeddings(settings.embedding_model, settings.models_dir)
         catalog, store = _open_for_writing(settings, embeddings)
         try:
-            if catalog.article(article_id) is None:
-                raise MitraError(f"no indexed article {article_id!r}: nothing was removed")
-            _commit(catalog, store, settings, _Plan(removed=[article_id]))
+            for article_id in article_ids:
+                if catalog.article(article_id) is None:
+                    raise MitraError(f"no indexed article {article_id!r}: nothing was removed")
+            _commit(catalog, store, settings, _Plan(removed=list(dict.fromkeys(article_ids))))
         finally:
             catalog.close()
 
@@ -297,10 +303,17 @@ def _embed_missing(
     embeddings: MitraEmbeddings,
     report: SyncReport,
     progress: Progress | None,
+    *,
+    donor: ChunkStore | None = None,
 ) -> None:
+    """Store a vector for every chunk of the plan that has none: copied from `donor` (the
+    index a rebuild replaces, same model) when it has one, else embedded."""
     chunks = [chunk for _, article_chunks in plan.put for chunk in article_chunks]
     have = store.present([c.chunk_id for c in chunks])
     pending = [c for c in chunks if c.chunk_id not in have]
+    if donor is not None:
+        copied = donor.copy_to(store, [c.chunk_id for c in pending])
+        pending = [c for c in pending if c.chunk_id not in copied]
     total = len(pending)
     if progress:
         progress(0, total)
@@ -384,7 +397,8 @@ def _rebuild(
         catalog.set_meta("generation", str(_next_generation(settings)))
         report = SyncReport()
         plan = _plan(paths, settings, catalog, report, prune=False)
-        _embed_missing(plan, store, embeddings, report, progress)
+        donor = _old_vectors(client, settings, embeddings)
+        _embed_missing(plan, store, embeddings, report, progress, donor=donor)
         _commit(catalog, store, settings, plan)
     finally:
         catalog.close()
@@ -393,6 +407,16 @@ def _rebuild(
     store.collection.modify(name=settings.collection)
     staging.replace(settings.catalog_path)
     return report
+
+
+def _old_vectors(client: Any, settings: Settings, embeddings: MitraEmbeddings) -> ChunkStore | None:
+    """The index being rebuilt, when its vectors come from the same model: they are reused."""
+    try:
+        old = ChunkStore.open(client, settings.collection, embeddings.model_name)
+        old.count()
+    except Exception:  # missing, built by another model, or damaged: embed anew
+        return None
+    return old
 
 
 def _client_for_rebuild(settings: Settings) -> Any:

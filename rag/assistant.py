@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import unicodedata
@@ -11,12 +12,12 @@ from typing import Any
 
 from rag.aggregate import event_passages
 from rag.answering import AnswerBackend, Evidence, Message
-from rag.backends import make_backend
+from rag.backends import DEFAULT_LOCAL_MODEL, make_backend
 from rag.catalog import ARTICLE_FIELDS
 from rag.citations import CheckedAnswer, CitationChecker
 from rag.config import Settings
 from rag.embeddings import load_embeddings
-from rag.errors import IndexMissingError, QuestionError
+from rag.errors import IndexMissingError, ModelPackagesMissingError, QuestionError
 from rag.question import Query, analyze
 from rag.reader import IndexReader
 from rag.retrieve import HybridRetriever
@@ -26,6 +27,9 @@ from rag.verify import SupportIndex
 
 # Letters and symbols that print as nothing: a question of only these is empty.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+log = logging.getLogger("mitra")
 
 
 class Assistant:
@@ -45,14 +49,26 @@ class Assistant:
 
     @property
     def backend_name(self) -> str:
-        return self.settings.llm
+        """The backend that answers by default (its model is loaded on first use)."""
+        return self._backend(None).name
 
     def _backend(self, spec: str | None) -> AnswerBackend:
         spec = spec or self.settings.llm
         with self._lock:
             if spec not in self._backends:
-                self._backends[spec] = make_backend(spec, self.settings)
+                self._backends[spec] = self._make(spec)
             return self._backends[spec]
+
+    def _make(self, spec: str) -> AnswerBackend:
+        """The backend `spec` names; without the bundled model's packages, the extractive one
+        (said once, in the log and as the backend's name)."""
+        try:
+            return make_backend(spec, self.settings)
+        except ModelPackagesMissingError as exc:
+            if spec not in ("local", f"local:{DEFAULT_LOCAL_MODEL}"):
+                raise
+            log.warning("%s; answering with the extractive backend meanwhile", exc)
+            return make_backend("extractive", self.settings)
 
     def _check_question(self, question: object) -> str:
         if not isinstance(question, str):
@@ -162,6 +178,13 @@ class Assistant:
             return self._reader.view().catalog.articles()
         except IndexMissingError:
             return []
+
+    def library_page(self, **query: Any) -> tuple[list[dict[str, Any]], int]:
+        """One page of the library and how many articles match (`Catalog.library_page`)."""
+        try:
+            return self._reader.view().catalog.library_page(**query)
+        except IndexMissingError:
+            return [], 0
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """An article's metadata and its whole cleaned `text`, or None."""

@@ -9,6 +9,7 @@ questions either sees the whole change or none of it. Readers open the file read
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import threading
@@ -120,12 +121,36 @@ class EventRecord:
 ARTICLE_FIELDS = tuple(f.name for f in fields(ArticleRecord))
 _LISTED = tuple(name for name in ARTICLE_FIELDS if name not in ("text", "signature"))
 _CHUNK_FIELDS = tuple(f.name for f in fields(ChunkRecord))
+# An article's story: its group of copies in several outlets (itself when it has no signature).
+_STORY = "CASE a.story_id WHEN '' THEN a.article_id ELSE a.story_id END"
+# The first and last day (as ISO text) that an article's full or partial date covers.
+_DATED = "a.date GLOB '[0-9][0-9][0-9][0-9]*'"
+_FIRST_DAY = "substr(a.date || '-01-01', 1, 10)"  # as `_first_day` and `_last_day` below
+_LAST_DAY = "a.date || CASE length(a.date) WHEN 4 THEN '-12-31' WHEN 7 THEN '-31' ELSE '' END"
+LIBRARY_SORTS = {
+    "newest": "a.date = '', a.date DESC, a.article_id",
+    "oldest": "a.date = '', a.date, a.article_id",
+    "title": "a.title = '', a.title COLLATE NOCASE, a.article_id",
+    "outlet": "a.outlet = '', a.outlet COLLATE NOCASE, a.date DESC, a.article_id",
+    "story": "s.members DESC, s.story, a.date, a.article_id",
+    "added": "a.rowid DESC",
+}
 _EVENT_FIELDS = tuple(f.name for f in fields(EventRecord))
 
 
 def _insert(table: str, names: Sequence[str]) -> str:
     marks = ", ".join("?" * len(names))
     return f"INSERT OR REPLACE INTO {table} ({', '.join(names)}) VALUES ({marks})"
+
+
+def _first_day(iso: str) -> str:
+    """Where a full or partial ISO date begins: "2022" → "2022-01-01"."""
+    return (iso + "-01-01")[:10]
+
+
+def _last_day(iso: str) -> str:
+    """Where it ends, as text that compares right: "2022-06" → "2022-06-31"."""
+    return iso + {4: "-12-31", 7: "-31"}.get(len(iso), "")
 
 
 def _damaged(path: Path, exc: sqlite3.DatabaseError) -> IndexDamagedError:
@@ -250,6 +275,86 @@ class Catalog:
             "FROM articles a ORDER BY a.article_id"
         )
         return [dict(zip((*_LISTED, "chunks"), row, strict=True)) for row in rows]
+
+    def library_page(
+        self,
+        *,
+        search: str = "",
+        outlet: str = "",
+        since: str = "",
+        until: str = "",
+        language: str = "",
+        story: str = "",
+        sort: str = "newest",
+        page: int = 1,
+        page_size: int = 25,
+    ) -> tuple[list[dict[str, object]], int]:
+        """One page of the articles that match, and how many match in all.
+
+        Args:
+            search: Words that must each occur in the title, outlet or text (any case).
+            outlet: Only this outlet.
+            since: Only articles whose date reaches this ISO date ("2022", "2022-06", …) or
+                later ("2022" reaches since="2022-06").
+            until: Only articles whose date starts by the end of this ISO date.
+            language: Only this language ("id", "en").
+            story: Only the articles of this story (a story id).
+            sort: One of `LIBRARY_SORTS`; "story" puts each story's articles together.
+            page: The page, from 1.
+            page_size: Articles per page.
+
+        Returns:
+            The page's articles (metadata, `chunks`, `story` id and its `members` count), and
+            the number of matching articles.
+        """
+        if sort not in LIBRARY_SORTS:
+            raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(LIBRARY_SORTS)}")
+        where, params = ["1"], []
+        for word in search.split():
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
+            where.append(
+                "(a.title LIKE ? ESCAPE '\\' OR a.outlet LIKE ? ESCAPE '\\' "
+                "OR a.text LIKE ? ESCAPE '\\')"
+            )
+            params += [pattern] * 3
+        for value, test in (
+            (outlet, "a.outlet = ?"),
+            (language, "a.language = ?"),
+            (story, f"{_STORY} = ?"),
+            (since and _first_day(since), f"{_DATED} AND {_LAST_DAY} >= ?"),
+            (until and _last_day(until), f"{_DATED} AND {_FIRST_DAY} <= ?"),
+        ):
+            if value:
+                where.append(f"({test})")
+                params.append(value)
+        condition = " AND ".join(where)
+        offset = (max(page, 1) - 1) * page_size
+        rows = self._rows(
+            f"WITH stories AS (SELECT {_STORY} AS story, count(*) AS members FROM articles a "
+            "GROUP BY 1) "
+            "SELECT a.article_id, a.title, a.outlet, a.date, a.language, s.story, s.members, "
+            "count(*) OVER () "
+            f"FROM articles a JOIN stories s ON s.story = {_STORY} "
+            f"WHERE {condition} ORDER BY {LIBRARY_SORTS[sort]} "
+            f"LIMIT {int(page_size)} OFFSET {int(offset)}",
+            params,
+        )
+        if not rows:
+            total = self._rows(f"SELECT count(*) FROM articles a WHERE {condition}", params)
+            return [], int(total[0][0])
+        names = ("article_id", "title", "outlet", "date", "language", "story", "members")
+        found = [dict(zip(names, row[:-1], strict=True)) for row in rows]
+        ids = [str(row[0]) for row in rows]
+        chunks = dict(
+            self._rows(
+                "SELECT article_id, count(*) FROM chunks "
+                f"WHERE article_id IN ({', '.join('?' * len(ids))}) GROUP BY article_id",
+                ids,
+            )
+        )
+        for article in found:
+            article["chunks"] = chunks.get(article["article_id"], 0)
+        return found, int(rows[0][-1])
 
     def article(self, article_id: str) -> ArticleRecord | None:
         rows = self._rows(

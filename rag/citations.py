@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from rag.answering import ABSTAIN
-from rag.schema import Citation, Passage
+from rag.schema import Carrier, Citation, Passage
 from rag.verify import Support, SupportIndex
 
 ABSTENTION = {
@@ -58,6 +58,7 @@ class _Source:
     passage: Passage
     spans: list[tuple[int, int]] = field(default_factory=list)  # offsets in passage.text
     verified: bool = True
+    also: tuple[Carrier, ...] = ()  # other articles carrying what it says
 
 
 class CitationChecker:
@@ -120,6 +121,8 @@ class CitationChecker:
         if not supported and not self._flag:
             self._removed += 1
             return ""
+        if supported and all(self._repeats(c.support) for c in claims if c.support):
+            return ""  # the same sentence from another outlet's copy: cited once, both listed
         text = lead if self._shown else ""
         for claim in claims:
             text += claim.text.rstrip() + self._marker(claim, supported)
@@ -127,12 +130,29 @@ class CitationChecker:
         self._shown.append(text)
         return text
 
+    def _repeats(self, support: Support) -> bool:
+        """Whether an earlier citation quotes this very sentence from another article; if so,
+        that citation lists this article too."""
+        said = _normalised(support.span.text)
+        for index, source in self._sources.items():
+            passage = source.passage
+            if index != support.span.passage and any(
+                _normalised(passage.text[start:end]) == said for start, end in source.spans
+            ):
+                other = self._passages[support.span.passage]
+                carrier = Carrier(other.article_id, other.title, other.outlet, other.date)
+                source.also += (carrier, *other.also)
+                return True
+        return False
+
     def _marker(self, claim: _Claim, supported: bool) -> str:
         support = claim.support
         if support is None:
             return ""
         index = support.span.passage
-        source = self._sources.setdefault(index, _Source(self._passages[index]))
+        if index not in self._sources:
+            self._sources[index] = _Source(self._passages[index], also=self._passages[index].also)
+        source = self._sources[index]
         source.spans.append((support.span.start, support.span.end))
         source.verified &= supported
         return f" [{list(self._sources).index(index) + 1}]"
@@ -170,10 +190,18 @@ class CitationChecker:
                     chunk_id=passage.chunk_id,
                     score=passage.score,
                     verified=source.verified,
-                    also=passage.also,
+                    also=_unique(source.also),
                 )
             )
         return citations
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _unique(carriers: tuple[Carrier, ...]) -> tuple[Carrier, ...]:
+    return tuple({c.article_id: c for c in carriers}.values())
 
 
 def _sentence_end(buffer: str) -> int | None:

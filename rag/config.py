@@ -29,7 +29,7 @@ class Settings:
     collection: str = "articles"
     max_file_bytes: int = 5_000_000
     follow_symlinks: bool = False  # index links to files outside the indexed folder
-    llm: str = "extractive"
+    llm: str = "local"
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = 60.0

@@ -21,6 +21,7 @@ from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from rag.e5_model import ONNX_FILE, E5Tokenizer, ensure_e5_model
+from rag.errors import ConfigError
 
 DEFAULT_EMBEDDING_MODEL = "multilingual-e5-small"
 # Models that pip packages ship, by name: package -> function returning the model directory.
@@ -110,6 +111,10 @@ def _onnx_session(path: Path) -> Any:
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
+class EmbeddingModelError(ConfigError, ValueError):
+    """MITRA_EMBEDDING_MODEL names no model on this machine."""
+
+
 class SentenceTransformerEmbeddings(MitraEmbeddings):
     """A sentence-transformers model from a local path or an installed package, on torch."""
 
@@ -118,6 +123,10 @@ class SentenceTransformerEmbeddings(MitraEmbeddings):
     def __init__(
         self, name_or_path: str, *, model_name: str | None = None, show_progress: bool = False
     ) -> None:
+        path = Path(name_or_path).expanduser()
+        # A path that is not there fails at once, without the seconds torch takes to import.
+        if name_or_path.startswith(("/", "~", ".")) and not path.exists():
+            raise _not_found(name_or_path)
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -126,13 +135,14 @@ class SentenceTransformerEmbeddings(MitraEmbeddings):
             self._model = SentenceTransformer(
                 _resolve(name_or_path), device="cpu", local_files_only=True
             )
-        except OSError as error:
-            raise ValueError(
-                f"embedding model {name_or_path!r} was not found on this machine (models are "
-                f"never downloaded): use {DEFAULT_EMBEDDING_MODEL!r}, the path of a local "
-                "sentence-transformers model directory, or a model a package installs "
-                f"({', '.join(PACKAGED_MODELS)})"
-            ) from error
+        except (OSError, ValueError) as error:
+            if path.is_dir():
+                reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                raise EmbeddingModelError(
+                    f"embedding model {name_or_path!r} is not a sentence-transformers model "
+                    f"directory ({reason})"
+                ) from error
+            raise _not_found(name_or_path) from error
         self._model.max_seq_length = min(self._model.max_seq_length or MAX_TOKENS, MAX_TOKENS)
         dimension = int(self._model.get_embedding_dimension() or 0)
         super().__init__(model_name or name_or_path, dimension, show_progress=show_progress)
@@ -141,6 +151,14 @@ class SentenceTransformerEmbeddings(MitraEmbeddings):
         return self._model.encode(
             texts, batch_size=len(texts), normalize_embeddings=True, convert_to_numpy=True
         )
+
+
+def _not_found(name: str) -> EmbeddingModelError:
+    return EmbeddingModelError(
+        f"embedding model {name!r} was not found on this machine (models are never "
+        f"downloaded): use {DEFAULT_EMBEDDING_MODEL!r}, the path of a local sentence-transformers "
+        f"model directory, or a model a package installs ({', '.join(PACKAGED_MODELS)})"
+    )
 
 
 def _resolve(name: str) -> str:

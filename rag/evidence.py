@@ -266,22 +266,19 @@ def _answers(query: Query, unit: Unit, context: Stems, idf: dict[Term, float]) -
         return False  # the rarer topic words are what the question is about
     if topical and not checkable and not any(t.match(unit.stems) for t in topical):
         return False  # nothing shows the sentence is about what the question is about
-    return query.kind not in ("when", "count", "where", "who") or _has_feature(query, unit) > 0
+    return (
+        query.kind not in ("when", "count", "where", "who", "which")
+        or _has_feature(query, unit) > 0
+    )
 
 
 def for_prompt(
-    query: Query,
-    passages: Sequence[Passage],
-    similarity: dict[tuple[int, int], float],
-    *,
-    listing: bool = False,
+    query: Query, passages: Sequence[Passage], similarity: dict[tuple[int, int], float]
 ) -> list[Unit]:
     """The sentences an LLM is given, most relevant first: the extractive picks, then the best
     by words and meaning (`similarity` by (passage, sentence end)) that score at least
     `PROMPT_RATIO` of the best, within `PROMPT_SENTENCES` and `PROMPT_CHARS`."""
     units = candidates(passages, paired=False)
-    if listing:  # one event sentence per passage, already chosen for the question
-        return units[:LISTING_ITEMS]
     if not units:
         return []
     idf = idf_weights(query, units)

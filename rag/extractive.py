@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from rag.answering import ABSTAIN, Evidence, Message
-from rag.evidence import candidates, quotes, select
+from rag.evidence import LISTING_ITEMS, candidates, quotes, select
 from rag.question import Query
 from rag.text.terms import extract_terms
 
@@ -27,7 +27,8 @@ class ExtractiveBackend:
         """Quote the sentences that answer `query`, each with its source and `[n]`."""
         passages = evidence.passages
         if evidence.listing:  # each passage is one event's sentence: quote every one
-            yield from quotes(candidates(passages, paired=False), passages, query.language)
+            units = candidates(passages, paired=False)[:LISTING_ITEMS]
+            yield from quotes(units, passages, query.language)
             return
         picked = select(query, passages)
         if not picked:

@@ -28,7 +28,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from rag.answering import ABSTAIN, Evidence, Message
 from rag.config import Settings
 from rag.errors import ConfigError, ContextOverflowError, LLMError
-from rag.evidence import Unit, for_prompt, quotes, select
+from rag.evidence import LISTING_ITEMS, Unit, candidates, for_prompt, quotes, select
 from rag.prompts import render_prompt
 from rag.question import Query
 from rag.schema import Passage
@@ -111,15 +111,21 @@ class LLMBackend:
         )
 
     def generate(self, query: Query, evidence: Evidence) -> Iterator[str]:
-        """Stream an answer citing `[n]` = `passages[n - 1]`, or exactly `ABSTAIN`."""
+        """Stream an answer citing `[n]` = `passages[n - 1]`, or exactly `ABSTAIN`.
+
+        A list across articles (`evidence.listing`) is one event sentence per item: each is
+        given as it is, or translated for an English question, so each item keeps its source.
+        """
+        if evidence.listing:
+            units = candidates(evidence.passages, paired=False)[:LISTING_ITEMS]
+            yield from self._in_language(query, units, evidence.passages)
+            return
         units = for_prompt(query, evidence.passages, evidence.support.similarities(query.text))
         if not units:
             yield ABSTAIN
             return
         while True:
-            messages = answer_messages(
-                query, evidence.passages, units, self._prompts_dir, listing=evidence.listing
-            )
+            messages = answer_messages(query, evidence.passages, units, self._prompts_dir)
             try:
                 yield from _abstain_or_stream(self.stream_chat(messages))
                 return
@@ -130,15 +136,22 @@ class LLMBackend:
 
     def fallback(self, query: Query, evidence: Evidence) -> Iterator[str]:
         """A second try when no sentence of the answer could be checked: the sentences that
-        answer by the rules (`rag.evidence.select`), translated for an English question."""
+        answer by the rules (`rag.evidence.select`), in the question's language."""
         picked = select(query, evidence.passages)
         if not picked:
             yield ABSTAIN
             return
+        yield from self._in_language(query, picked, evidence.passages)
+
+    def _in_language(
+        self, query: Query, units: Sequence[Unit], passages: Sequence[Passage]
+    ) -> Iterator[str]:
+        """The sentences quoted with their sources for an Indonesian question; translated by the
+        model for an English one (a task small models do well), each ending with its `[n]`."""
         if query.language != "en":
-            yield from quotes(picked, evidence.passages, query.language)
+            yield from quotes(list(units), passages, query.language)
             return
-        sentences = [{"n": u.passage + 1, "text": " ".join(u.text.split())} for u in picked]
+        sentences = [{"n": u.passage + 1, "text": " ".join(u.text.split())} for u in units]
         prompt = render_prompt(
             "translate.md",
             self._prompts_dir,
@@ -228,8 +241,6 @@ def answer_messages(
     passages: Sequence[Passage],
     units: Sequence[Unit],
     prompts_dir: Path | None = None,
-    *,
-    listing: bool = False,
 ) -> list[BaseMessage]:
     """The fixed system rules (cached by the model server) and the user turn: the chosen
     sentences under their passage's number, outlet and date, fenced as data, and the question."""
@@ -252,7 +263,7 @@ def answer_messages(
     system = render_prompt(
         "answer_system.md",
         prompts_dir,
-        max_sentences=len(units) if listing else MAX_SENTENCES,
+        max_sentences=MAX_SENTENCES,
         abstain=ABSTAIN,
         fence="```",
     )

@@ -256,6 +256,18 @@ class ChunkStore:
             found.update(page["ids"])
         return found
 
+    def copy_to(self, other: ChunkStore, ids: Sequence[str]) -> set[str]:
+        """Copy the vectors this store has for `ids` into `other`; returns the ids copied."""
+        copied: set[str] = set()
+        for start in range(0, len(ids), _PAGE):
+            page = self.collection.get(
+                ids=list(ids[start : start + _PAGE]), include=["embeddings", "documents"]
+            )
+            if len(page["ids"]):
+                other.upsert(list(page["ids"]), list(page["documents"]), list(page["embeddings"]))
+                copied.update(page["ids"])
+        return copied
+
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), _PAGE):
             with _server_errors():

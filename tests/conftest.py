@@ -1,7 +1,12 @@
-"""Shared fixtures: settings in a temp data dir, a copy of the seed articles, a Chroma server."""
+"""Shared fixtures: settings in a temp data dir, a copy of the seed articles, a Chroma server.
+
+Every test runs with its own MITRA_DATA_DIR and no other MITRA_* setting from outside, and
+cannot reach the network beyond loopback.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import socket
@@ -11,14 +16,125 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
+from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from index import BUNDLED_ARTICLES
 from rag.config import Settings
+from rag.embeddings import MitraEmbeddings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 NEWS_2025 = SHARED / "news-2025" / "articles.jsonl"
+
+
+class NetworkBlockedError(ConnectionRefusedError):
+    """A test tried to reach a host other than this machine."""
+
+
+def is_local(host: object) -> bool:
+    """Whether `host` (a name or an address) is this machine: loopback, or any address to bind."""
+    if not isinstance(host, str):
+        return False
+    if host.lower().rstrip(".") in ("", "localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.partition("%")[0])
+    except ValueError:
+        return False
+    address = getattr(address, "ipv4_mapped", None) or address
+    return address.is_loopback or address.is_unspecified
+
+
+_connect = socket.socket.connect
+_connect_ex = socket.socket.connect_ex
+_getaddrinfo = socket.getaddrinfo
+
+
+def _local_connect(real: Any) -> Any:
+    def connect(sock: socket.socket, address: Any) -> Any:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_local(address[0]):
+            raise NetworkBlockedError(f"tests may not reach the network: connect to {address}")
+        return real(sock, address)
+
+    return connect
+
+
+def _local_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    name = host.decode() if isinstance(host, bytes) else host
+    if name is not None and not is_local(name):
+        raise socket.gaierror(
+            socket.EAI_NONAME, f"tests may not reach the network: look-up of {name!r}"
+        )
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+def pytest_runtest_setup() -> None:
+    """No test reaches the network beyond this machine: connections and name look-ups fail.
+
+    Set before each test's fixtures, rather than once, because pytest-socket (which
+    langchain-tests brings) puts the real `socket.socket.connect` back after every test.
+    """
+    socket.socket.connect = _local_connect(_connect)  # type: ignore[method-assign]
+    socket.socket.connect_ex = _local_connect(_connect_ex)  # type: ignore[method-assign]
+    socket.getaddrinfo = _local_getaddrinfo
+
+
+def _drop_mitra_settings(patch: pytest.MonkeyPatch) -> None:
+    """Unset the MITRA_* settings of the environment (MITRA_TEST_* configure the tests).
+
+    Answers come from the extractive backend unless a test names a model: the bundled LLM takes
+    seconds per answer on two cores, and the tests of the LLM path ask for it.
+    """
+    for name in list(os.environ):
+        if name.startswith("MITRA_") and not name.startswith("MITRA_TEST_"):
+            patch.delenv(name)
+    patch.setenv("MITRA_LLM", "extractive")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_outside_settings() -> Iterator[None]:
+    """Module- and session-wide fixtures see no MITRA_* setting of the developer's either."""
+    with pytest.MonkeyPatch.context() as patch:
+        _drop_mitra_settings(patch)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def mitra_env(tmp_path: Path, model_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own MITRA_DATA_DIR; converted models come from the shared cache."""
+    _drop_mitra_settings(monkeypatch)
+    monkeypatch.setenv("MITRA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MITRA_MODEL_CACHE", str(model_cache))
+    return tmp_path / "data"
+
+
+class FakeEmbeddings(MitraEmbeddings):
+    """Unit vectors seeded by a hash of the text (LangChain's `DeterministicFakeEmbedding`)."""
+
+    def __init__(self, dimension: int = 64) -> None:
+        super().__init__("fake-deterministic", dimension)
+        self._fake = DeterministicFakeEmbedding(size=dimension)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = np.array([self._fake.embed_query(text) for text in texts], np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def fake_embeddings(monkeypatch: pytest.MonkeyPatch) -> FakeEmbeddings:
+    """Fake embeddings wherever mitra loads its model (indexing, the assistant), for tests that
+    do not measure retrieval quality: no model to load, the same vectors on every run."""
+    import index.sync
+    import rag.assistant
+    import rag.embeddings
+
+    fake = FakeEmbeddings()
+    for module in (rag.embeddings, index.sync, rag.assistant):
+        monkeypatch.setattr(module, "load_embeddings", lambda *_args, **_kwargs: fake)
+    return fake
 
 
 def free_port() -> int:
@@ -47,7 +163,7 @@ def model_cache() -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, model_cache: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", model_cache=model_cache)
+    return Settings(data_dir=tmp_path / "data", model_cache=model_cache, llm="extractive")
 
 
 @pytest.fixture

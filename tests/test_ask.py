@@ -32,7 +32,10 @@ def indexed(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Sett
         shutil.copy(article, folder)
     (folder / "injection.txt").write_text(INJECTION, encoding="utf-8")
     settings = Settings(
-        data_dir=tmp_path_factory.mktemp("data"), model_cache=model_cache, articles_dir=folder
+        data_dir=tmp_path_factory.mktemp("data"),
+        model_cache=model_cache,
+        articles_dir=folder,
+        llm="extractive",
     )
     assert sync([folder], settings).added == 6
     return settings
@@ -119,7 +122,9 @@ def test_a_dead_llm_server_is_named(indexed: Settings) -> None:
 
 def test_an_empty_index_says_how_to_build_it(tmp_path: Path, model_cache: Path) -> None:
     with pytest.raises(IndexMissingError, match="mitra index"):
-        Assistant(Settings(data_dir=tmp_path, model_cache=model_cache)).ask("Siapa Lavrov?")
+        Assistant(Settings(llm="extractive", data_dir=tmp_path, model_cache=model_cache)).ask(
+            "Siapa Lavrov?"
+        )
 
 
 def mitra(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
@@ -163,5 +168,9 @@ def test_cli_bad_input_is_one_line_and_non_zero(
 
 
 def test_cli_on_a_missing_index(tmp_path: Path, model_cache: Path) -> None:
-    result = mitra(Settings(data_dir=tmp_path, model_cache=model_cache), "ask", "Siapa Lavrov?")
+    result = mitra(
+        Settings(llm="extractive", data_dir=tmp_path, model_cache=model_cache),
+        "ask",
+        "Siapa Lavrov?",
+    )
     assert result.returncode == 2 and "mitra index" in result.stderr

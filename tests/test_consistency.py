@@ -30,7 +30,9 @@ from rag.embeddings import DEFAULT_EMBEDDING_MODEL, load_embeddings
 
 UPDATED = "002_3604e166b6412a05.txt"
 PRUNED = "001_b0b6c7e473a13e24.txt"  # the only seed that names Li Shangfu
-NEW_FACT = "Patrushev juga bertemu Wang Yi di Beijing untuk membahas patroli laut bersama."
+NEW_FACT = (
+    "Pada 3 Maret 2023, Nikolai Patrushev bertemu Menteri Luar Negeri China Wang Yi di Beijing."
+)
 BOLIVIA = (
     "Rusia dan Bolivia teken perjanjian reaktor riset di El Alto\n"
     "Rusia dan Bolivia menandatangani perjanjian pembangunan pusat riset nuklir di El Alto "
@@ -44,16 +46,16 @@ def mitra_index(data: Path, *args: str) -> str:
     return result.stdout
 
 
-def page_chat(url: str) -> Callable[[str], str]:
+def page_chat(url: str) -> Callable[[str], tuple[str, str]]:
     """Ask the page at `url` as its chat does; returns the answer and its sources panel."""
     client = Client(url, verbose=False, analytics_enabled=False, download_files=False)
 
-    def chat(question: str) -> str:
+    def chat(question: str) -> tuple[str, str]:
         client.reset_session()  # a new conversation each time
         _, messages, sources = client.predict(question, [], api_name="/chat")
         reply = messages[-1]["content"][0]["text"]
         assert 'class="notice"' not in reply, reply  # an error shown in the chat
-        return reply + sources.split("</h3>", 1)[-1]  # without the heading naming the question
+        return reply, sources.split("</h3>", 1)[-1]  # without the heading naming the question
 
     return chat
 
@@ -70,7 +72,7 @@ def asking_all_along(url: str) -> Iterator[list[str]]:
     def run() -> None:
         while not stop.is_set():
             try:
-                replies.append(chat("Why did Russia and Myanmar meet in July?"))
+                replies.append(chat("Why did Russia and Myanmar meet in July?")[0])
             except BaseException as exc:  # raised in the test's thread below
                 errors.append(exc)
                 return
@@ -94,27 +96,27 @@ def test_the_page_follows_mitra_index_in_another_process(
     env = {"MITRA_MODEL_CACHE": str(model_cache), "MITRA_ARTICLES_DIR": str(articles)}
     with running_ui(data, env) as url:  # indexes `articles` as it starts
         chat = page_chat(url)
-        assert "Li Shangfu" in chat("Who met Li Shangfu?")
+        assert "Li Shangfu" in chat("Who met Li Shangfu?")[0]
         with asking_all_along(url) as replies:
             path = articles / UPDATED
             path.write_text(f"{path.read_text()}\n{NEW_FACT}\n")
             assert "updated 1 · removed 0 · unchanged 4" in mitra_index(data, str(articles))
-            assert "Wang Yi" in chat("Siapa yang bertemu Wang Yi di Beijing?")
+            assert "3 Maret 2023" in chat("Who met Wang Yi in Beijing?")[0]
 
             (articles / "bolivia.txt").write_text(BOLIVIA)
             assert "added 1 · updated 0" in mitra_index(data, str(articles))
-            assert "El Alto" in chat("What did Russia and Bolivia sign in El Alto?")
+            assert "El Alto" in chat("What did Russia and Bolivia sign in El Alto?")[0]
 
             (articles / PRUNED).unlink()
             assert "removed 1" in mitra_index(data, "--prune", str(articles))
-            assert "Li Shangfu" not in chat("Who met Li Shangfu?")
+            assert "Li Shangfu" not in "".join(chat("Who met Li Shangfu?"))
         assert len(replies) > 3  # questions kept coming while the index changed
 
 
 def test_a_long_lived_assistant_follows_mitra_index(
     tmp_path: Path, articles: Path, model_cache: Path
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", model_cache=model_cache)
+    settings = Settings(llm="extractive", data_dir=tmp_path / "data", model_cache=model_cache)
     sync([articles], settings)
     assistant = Assistant(settings)
     assert "Li Shangfu" in assistant.ask("Who met Li Shangfu?").text

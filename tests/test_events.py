@@ -34,7 +34,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Iter
     """One real index of the five seeds, shared by the tests that only read it."""
     root = tmp_path_factory.mktemp("events")
     shutil.copytree(BUNDLED_ARTICLES, root / "articles")
-    settings = Settings(data_dir=root / "data", model_cache=model_cache)
+    settings = Settings(llm="extractive", data_dir=root / "data", model_cache=model_cache)
     sync([root / "articles"], settings)
     yield settings
 

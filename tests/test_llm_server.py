@@ -13,16 +13,19 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port
+from langchain_core.embeddings import DeterministicFakeEmbedding
 from langchain_core.messages import HumanMessage
 from llm_server import MODEL_ALIAS, RunningServer, Unavailable, llama_server
 
-from rag.answering import ABSTAIN
-from rag.citations import ABSTENTION, finalize
+from rag.answering import ABSTAIN, Evidence
+from rag.citations import ABSTENTION, CitationChecker
 from rag.config import Settings
+from rag.embeddings import MitraEmbeddings, load_embeddings
 from rag.errors import LLMError
 from rag.llm import LLMBackend
 from rag.question import analyze
 from rag.schema import Passage
+from rag.verify import SupportIndex
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -48,6 +51,12 @@ PASSAGES = [
         "2025-01-07",
     ),
 ]
+FAKE = Evidence(PASSAGES, SupportIndex(PASSAGES, DeterministicFakeEmbedding(size=16)))
+
+
+@pytest.fixture(scope="module")
+def embeddings(model_cache: Path) -> MitraEmbeddings:
+    return load_embeddings("multilingual-e5-small", model_cache)
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +81,19 @@ def test_the_reply_streams_in_several_pieces(server: RunningServer) -> None:
     assert "".join(pieces).strip()
 
 
-def test_an_answer_goes_through_the_citation_checks(server: RunningServer) -> None:
+def test_an_answer_goes_through_the_citation_checks(
+    server: RunningServer, embeddings: MitraEmbeddings
+) -> None:
     llm = backend(server.base_url)
     assert llm.name == f"openai:{MODEL_ALIAS}"
-    raw = "".join(llm.generate(analyze("Kapan Putin bertemu Prabowo?"), PASSAGES))
+    evidence = Evidence(PASSAGES, SupportIndex(PASSAGES, embeddings))
+    raw = "".join(llm.generate(analyze("Kapan Putin bertemu Prabowo?"), evidence))
     assert raw.strip()
-    text, citations, abstained = finalize(raw, PASSAGES, "id")
-    if abstained:
+    checker = CitationChecker(PASSAGES, evidence.support, "id")
+    checker.feed(raw)
+    _, checked = checker.finish()
+    text, citations = checked.text, checked.citations
+    if checked.abstained:
         assert (text, citations) == (ABSTENTION["id"], [])
         return
     assert ABSTAIN not in text
@@ -92,12 +107,12 @@ def test_a_server_that_is_down_fails_fast() -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
     started = time.monotonic()
     with pytest.raises(LLMError, match=f"the LLM server at {url} is not reachable: start it"):
-        list(backend(url, timeout=30).generate(analyze("Kapan Putin bertemu Prabowo?"), PASSAGES))
+        list(backend(url, timeout=30).generate(analyze("Kapan Putin bertemu Prabowo?"), FAKE))
     assert time.monotonic() - started < 5
 
 
 def test_a_tiny_timeout_fails_without_hanging(server: RunningServer) -> None:
     started = time.monotonic()
     with pytest.raises(LLMError, match=r"did not answer within 0\.2 s: raise MITRA_LLM_TIMEOUT"):
-        list(backend(server.base_url, timeout=0.2).generate(analyze("Kapan?"), PASSAGES))
+        list(backend(server.base_url, timeout=0.2).generate(analyze("Kapan?"), FAKE))
     assert time.monotonic() - started < 3

@@ -1,7 +1,8 @@
-"""Reading article files at the folder's boundaries: links, hidden files, UTF-16, duplicate ids.
+"""What comes in at the boundaries: article files (links out of the folder, hidden files,
+UTF-16, duplicate ids), `mitra index`'s exit status, and questions that are not questions.
 
-What `mitra index` reports and which exit status it gives are checked through the command
-itself, as a user (or a script) meets them.
+What a user (or a script) meets is checked through the door they use: `mitra index` and
+`mitra ask` as commands, `Assistant` from Python, the page's chat handler.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from pathlib import Path
 import pytest
 
 from index.load import load_paths
+from rag.assistant import Assistant
 from rag.catalog import Catalog
+from rag.config import Settings
+from rag.errors import QuestionError
+from ui.handlers import Handlers
 
 ARTICLE = (
     "Rusia dan Bolivia menandatangani perjanjian pembangunan pusat riset nuklir di El Alto.\n"
@@ -206,3 +211,33 @@ def test_exit_status_is_1_when_nothing_could_be_indexed(tmp_path: Path) -> None:
     as_json = run_mitra(data, "index", "--json", str(bad), str(tmp_path / "gone.md"))
     assert as_json.returncode == 1
     assert json.loads(as_json.stdout)["skipped"] == 2
+
+
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff \u3164"
+RUSSIAN = "Кто встречался с Ли Шанфу в Москве?"
+BOTH_LANGUAGES = ("in English or Indonesian", "bahasa Inggris atau Indonesia")
+
+
+def test_mitra_ask_refuses_invisible_and_unsupported_questions(tmp_path: Path) -> None:
+    empty = run_mitra(tmp_path / "data", "ask", INVISIBLE)
+    assert empty.returncode == 2 and "Traceback" not in empty.stderr
+    assert empty.stderr.startswith("mitra: the question is empty")
+    russian = run_mitra(tmp_path / "data", "ask", RUSSIAN)
+    assert russian.returncode == 2 and "Traceback" not in russian.stderr
+    assert all(words in russian.stderr for words in BOTH_LANGUAGES)
+
+
+def test_the_api_and_the_page_refuse_them_too(tmp_path: Path, model_cache: Path) -> None:
+    assistant = Assistant(
+        Settings(llm="extractive", data_dir=tmp_path / "data", model_cache=model_cache)
+    )
+    with pytest.raises(QuestionError, match="must be text, not int"):
+        assistant.ask(123)  # type: ignore[arg-type]
+    with pytest.raises(QuestionError, match="the question is empty"):
+        assistant.ask(INVISIBLE)
+    with pytest.raises(QuestionError, match="English or Indonesian"):
+        assistant.ask(RUSSIAN)
+    for question, expected in ((INVISIBLE, ("the question is empty",)), (RUSSIAN, BOTH_LANGUAGES)):
+        *_, (_, chat, _, _, _) = Handlers(assistant).respond(question, [], [], [])
+        assert 'class="notice"' in chat[-1]["content"]
+        assert all(words in chat[-1]["content"] for words in expected)

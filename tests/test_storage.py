@@ -44,7 +44,10 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
     data = tmp_path_factory.mktemp("seeded") / "data"
     folder = tmp_path_factory.mktemp("seed-articles")
     shutil.copytree(BUNDLED_ARTICLES, folder, dirs_exist_ok=True)
-    assert sync([folder], Settings(data_dir=data, model_cache=model_cache)).added == 5
+    assert (
+        sync([folder], Settings(llm="extractive", data_dir=data, model_cache=model_cache)).added
+        == 5
+    )
     return data
 
 
@@ -132,7 +135,7 @@ def test_read_only_data_dir_answers_questions_and_refuses_to_index(
             run_mitra(ro, "index", str(articles)), f"mitra: {ro} is read-only", "MITRA_DATA_DIR"
         )
 
-        page = Handlers(Assistant(Settings(data_dir=ro, model_cache=model_cache)))
+        page = Handlers(Assistant(Settings(llm="extractive", data_dir=ro, model_cache=model_cache)))
         assert FACT in page_reply(page.assistant) and "notice" not in page_reply(page.assistant)
         upload = tmp_path / "new.txt"
         upload.write_text("Rusia dan Bolivia menandatangani perjanjian nuklir di El Alto.")
@@ -150,7 +153,7 @@ def test_full_disk_says_so_and_keeps_the_index_usable(
         (new / f"laporan-{n}.txt").write_text(f"Laporan tambahan nomor {n}.\n{seed.read_text()}")
     with small_disk(tmp_path / "disk", "4m") as disk:
         data = copy_of(seeded, disk / "data")
-        settings = Settings(data_dir=data, model_cache=model_cache)
+        settings = Settings(llm="extractive", data_dir=data, model_cache=model_cache)
         assistant = Assistant(settings)  # the page, running before the disk filled up
         assert FACT in page_reply(assistant)
         generation = Catalog.open(settings.catalog_path).meta("generation")
@@ -198,7 +201,7 @@ def test_a_damaged_index_says_rebuild_and_rebuild_repairs_it(
     one_line_error(run_mitra(data, "index", str(articles)), rebuild)
     if damage == "truncated store":  # the page refuses to start, saying why
         one_line_error(run_mitra(data, "ui", "--port", str(free_port()), timeout=180), rebuild)
-    assistant = Assistant(Settings(data_dir=data, model_cache=model_cache))
+    assistant = Assistant(Settings(llm="extractive", data_dir=data, model_cache=model_cache))
     assert rebuild in page_reply(assistant)
     header, rows, _ = Handlers(assistant).library()
     assert rebuild in header and rows == []

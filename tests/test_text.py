@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.text.dates import format_date
+from rag.text.facts import facts
 from rag.text.language import detect_language
 from rag.text.sentences import split_sentences, strip_dateline
 from rag.text.stem import keyword_tokens, stem, text_stems
@@ -85,3 +86,16 @@ def test_sentences_and_datelines() -> None:
         "Baru",
     ]
     assert strip_dateline(spans[0]) == "Dr. Li tiba 6.760 km jauhnya."
+
+
+def test_facts_agree_across_languages() -> None:
+    claim = facts("Four mercenaries were killed on Sunday, 16 April 2023, in the first attack.")
+    source = facts("Empat tentara bayaran tewas pada Minggu (16/4/2023) dalam serangan pertama.")
+    assert claim.missing_from(source) == []
+    assert facts("Lima tentara tewas pada Senin.").missing_from(source) == [
+        "number 5",
+        "weekday 0",
+    ]
+    assert "negation" in facts("China did not send weapons.").missing_from(facts("China kirim."))
+    assert facts("tens of thousands").vague == facts("puluhan ribu").vague == {"tens", "thousands"}
+    assert facts("HS 5402.33.10 and 6.760 km and 1,5 persen").numbers == {54023310, 6760, 1.5}

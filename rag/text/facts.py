@@ -118,6 +118,9 @@ def facts(text: str) -> Facts:
         if word in _SCALES and value is not None:
             value *= _SCALES[word]
             continue
+        if word in _SCALES and i and words[i - 1] in _VAGUE:  # "puluhan ribu": tens of thousands
+            vague.add(_VAGUE.get(word + "s") or _VAGUE.get(word + "an", word))
+            continue
         if word == "two" and i and words[i - 1] == "the":
             value = _flush(value, numbers)
             pairs = True
@@ -159,8 +162,8 @@ def _flush(value: float | None, numbers: set[float]) -> None:
 
 def _parse_digits(word: str) -> float:
     """ "6.760" (Indonesian thousands) and "1,5" (Indonesian decimals), or English "6,760"."""
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", word):
-        return float(re.sub(r"[.,]", "", word))
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", word) or word.count(".") + word.count(",") > 1:
+        return float(re.sub(r"[.,]", "", word))  # thousands, or a code like "5402.33.10"
     return float(word.replace(",", "."))
 
 
