@@ -52,6 +52,12 @@ class Assistant:
         """The backend that answers by default (its model is loaded on first use)."""
         return self._backend(None).name
 
+    def load_backend(self) -> None:
+        """Assemble and load the default backend's model now, not on the first question."""
+        load = getattr(self._backend(None), "load", None)
+        if callable(load):
+            load()
+
     def _backend(self, spec: str | None) -> AnswerBackend:
         spec = spec or self.settings.llm
         with self._lock:

@@ -134,6 +134,12 @@ class LLMBackend:
                     raise
                 units = units[: len(units) // 2]  # a prompt too long for the model is cut
 
+    def load(self) -> None:
+        """Load the model now when it runs in this process (the bundled one)."""
+        load = getattr(self._model, "load", None)
+        if callable(load):
+            load()
+
     def fallback(self, query: Query, evidence: Evidence) -> Iterator[str]:
         """A second try when no sentence of the answer could be checked: the sentences that
         answer by the rules (`rag.evidence.select`), in the question's language."""

@@ -387,7 +387,7 @@ def test_library_searches_filters_sorts_and_opens_a_story(handlers: Handlers) ->
     assert [r[-1] for r in rows] == [STORY_COPY]
     rows, _, _ = handlers.show("", "", "", "2023", "", "", "Oldest first")
     assert [r[3] for r in rows] == ["12 Mar 2023", "16 Apr 2023"]
-    rows, line, number = handlers.show("", "", "", "", "", "", "Stories, largest first", 5, 1)
+    rows, line, number = handlers.show("", "", "", "", "", "", "Stories first", 5, 1)
     assert number == 1 and len(rows) == 7  # past the last page: the last page
     rows, line, _ = handlers.show("", "", "", "2022-13", "", "", "Newest first")
     assert rows == [] and "&#x27;2022-13&#x27; is not a date" in line and "error" in line

@@ -35,7 +35,7 @@ SORTS = {
     "Oldest first": "oldest",
     "Title A–Z": "title",
     "Outlet A–Z": "outlet",
-    "Stories, largest first": "story",
+    "Stories first": "story",
     "Recently added": "added",
 }
 PAGE_SIZE = 25
@@ -222,7 +222,10 @@ class Handlers:
         row = event.row_value or []
         if event.index[1] != STORY_COLUMN or not row or not row[STORY_COLUMN]:
             return gr.skip()
-        article = self.assistant.article(str(row[-1]))
+        try:
+            article = self.assistant.article(str(row[-1]))
+        except MitraError:  # a damaged index: the header says so
+            return gr.skip()
         return str(article["story_id"]) if article else gr.skip()
 
     def add(

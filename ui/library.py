@@ -52,11 +52,17 @@ def build_library_tab(handlers: Handlers, header: gr.HTML, app: gr.Blocks) -> No
                 scale=1,
             )
             sort = gr.Dropdown(
-                label="Sort", choices=list(SORTS), value="Newest first", elem_id="mitra-sort"
+                label="Sort",
+                choices=list(SORTS),
+                value="Newest first",
+                elem_id="mitra-sort",
+                scale=1,
+                min_width=170,
             )
         table = gr.Dataframe(
             headers=TABLE_HEADERS,
             datatype=["bool", "str", "str", "str", "str", "str", "number", "str"],
+            type="array",
             interactive=True,
             static_columns=list(range(1, len(TABLE_HEADERS))),
             wrap=True,
@@ -88,6 +94,7 @@ def build_library_tab(handlers: Handlers, header: gr.HTML, app: gr.Blocks) -> No
     gr.on(
         [
             search.input,
+            search.submit,
             outlet.input,
             language.input,
             since.submit,

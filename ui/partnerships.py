@@ -167,7 +167,7 @@ def build_partnerships_tab(view: Partnerships) -> None:
                 interactive=False,
                 wrap=True,
                 show_search="search",
-                column_widths=["6%", "11%", "12%", "11%", "9%", "38%", "13%"],
+                column_widths=["4%", "11%", "11%", "13%", "9%", "38%", "14%"],
                 max_height=560,
                 elem_id="mitra-events",
                 scale=3,

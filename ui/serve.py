@@ -41,6 +41,9 @@ def run_ui(args: argparse.Namespace) -> int:
     parse_auth(settings.auth)  # a malformed login fails before the slow start
     assistant = Assistant(settings)
     ensure_index(assistant)
+    # Loading a model holds up every thread for seconds: do it before anyone is served.
+    print(f"mitra ui: loading the answering backend ({settings.llm})…", flush=True)
+    assistant.load_backend()
     app = build_app(assistant)
     local_url, share_url = launch(app, settings)
     print(f"mitra ui: serving on {local_url} (backend: {assistant.backend_name})", flush=True)

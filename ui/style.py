@@ -23,7 +23,7 @@ CSS = """
 .sources mark, .answer mark, .event mark { background: #fef08a; color: #1f2937; }
 a.cite { font-weight: 700; text-decoration: none; cursor: pointer; }
 a.cite.unverified { text-decoration: underline dotted; }
-a.carrier { color: var(--color-accent); cursor: pointer; }
+a.carrier { color: var(--color-accent); cursor: pointer; padding: 0; }
 .reader { border-color: var(--color-accent); }
 .reader-close { float: right; font-size: 0.85em; }
 .answer.abstained, .notice { font-style: italic; }
