@@ -32,9 +32,10 @@ SECRET = "root:$6$saltsalt$9sHhYQx0hash:19000:0:99999:7:::\ndaemon:*:19000:0:999
 def run_mitra(
     data_dir: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess:
-    """`mitra …` in a subprocess over `data_dir`, as a user runs it."""
+    """`mitra …` in a subprocess over `data_dir`, as a user runs it (extractive answers)."""
     environ = {
         "MITRA_DATA_DIR": str(data_dir),
+        "MITRA_LLM": "extractive",
         "MITRA_MODEL_CACHE": os.environ.get(
             "MITRA_TEST_MODEL_CACHE", str(Path.home() / ".cache/mitra/models")
         ),

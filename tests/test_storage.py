@@ -290,7 +290,11 @@ def test_a_chroma_server_that_stops_answering_is_a_one_line_error(
                 assert server.poll() is None and time.monotonic() < deadline
                 time.sleep(0.3)
         settings = Settings(
-            data_dir=tmp_path / "data", model_cache=model_cache, chroma_url=url, chroma_timeout=2
+            data_dir=tmp_path / "data",
+            model_cache=model_cache,
+            chroma_url=url,
+            chroma_timeout=2,
+            llm="extractive",
         )
         sync([articles], settings)
         assistant = Assistant(settings)
