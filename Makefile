@@ -25,6 +25,7 @@ test-deps:
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 fix: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .
@@ -36,6 +37,12 @@ index: $(INSTALLED)
 eval: $(INSTALLED)
 	$(VENV)/bin/mitra eval ../shared/eval/dev_questions.jsonl
 
+# Each prints its figures; several need ../shared/news-2025 (see their docstrings).
 bench: $(INSTALLED)
 	$(PYTHON) bench/index_bench.py
 	$(PYTHON) bench/query_bench.py
+	$(PYTHON) bench/answer_bench.py
+	$(PYTHON) bench/checker_bench.py
+	$(PYTHON) bench/events_bench.py
+	$(PYTHON) bench/stories_bench.py
+	$(PYTHON) bench/scale_bench.py

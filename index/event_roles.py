@@ -87,7 +87,11 @@ def roles_in(text: str, sentence: Sentence, inside: list[Mention]) -> Parties:
         and (visit or not VENUE_BEFORE.search(text[sentence.start : m.start]))
     ]
     beside = _beside_russia(text, named, russia)
-    actors, venues, sayers, co_actors, listed_with = [], [], [], [], []
+    actors: list[str] = []
+    venues: list[str] = []
+    sayers: list[str] = []
+    co_actors: list[str] = []
+    listed_with: list[str] = []
     critics: set[str] = set()
     for m in named:
         if m.canonical in NOT_PARTNERS:

@@ -320,7 +320,7 @@ def _embed_missing(
     for start in range(0, total, EMBED_BATCH):
         batch = pending[start : start + EMBED_BATCH]
         vectors = embeddings.embed_documents([c.text for c in batch])
-        store.upsert([c.chunk_id for c in batch], [c.text for c in batch], vectors)
+        store.upsert([c.chunk_id for c in batch], vectors)
         report.chunks_embedded += len(batch)
         if progress:
             progress(min(start + EMBED_BATCH, total), total)
@@ -397,6 +397,11 @@ def _rebuild(
         catalog.set_meta("generation", str(_next_generation(settings)))
         report = SyncReport()
         plan = _plan(paths, settings, catalog, report, prune=False)
+        if not plan:
+            raise MitraError(
+                f"nothing could be indexed from {', '.join(map(str, paths))} "
+                f"({report.summary()}): the index is left as it was"
+            )
         donor = _old_vectors(client, settings, embeddings)
         _embed_missing(plan, store, embeddings, report, progress, donor=donor)
         _commit(catalog, store, settings, plan)

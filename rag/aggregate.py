@@ -75,8 +75,10 @@ def _kinds(question: str) -> set[str]:
 def _by_closeness(
     query: Query, events: Sequence[EventRecord], embeddings: Embeddings
 ) -> list[EventRecord]:
-    """Events by how close their quote is to the question in meaning; when there are many,
-    only those sharing the most words with it are compared."""
+    """Events by how close their quote is to the question in meaning.
+
+    When there are many, only those sharing the most words with it are compared.
+    """
     # One quote often holds several events (one per partner): embed each sentence once.
     quotes = list(dict.fromkeys(e.quote for e in events))
     if len(quotes) > MAX_EMBEDDED:

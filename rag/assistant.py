@@ -17,7 +17,12 @@ from rag.catalog import ARTICLE_FIELDS
 from rag.citations import CheckedAnswer, CitationChecker
 from rag.config import Settings
 from rag.embeddings import load_embeddings
-from rag.errors import IndexMissingError, ModelPackagesMissingError, QuestionError
+from rag.errors import (
+    ConfigError,
+    IndexMissingError,
+    ModelPackagesMissingError,
+    QuestionError,
+)
 from rag.question import Query, analyze
 from rag.reader import IndexReader
 from rag.retrieve import HybridRetriever
@@ -41,6 +46,11 @@ class Assistant:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.load()
+        if self.settings.unsupported not in ("remove", "flag"):
+            raise ConfigError(
+                f"MITRA_UNSUPPORTED={self.settings.unsupported!r}: use 'remove' (leave out "
+                "sentences no source supports) or 'flag' (show them marked unverified)"
+            )
         self._embeddings = load_embeddings(self.settings.embedding_model, self.settings.models_dir)
         self._reader = IndexReader(self.settings, self._embeddings.model_name)
         self._retriever = HybridRetriever(self._reader, self._embeddings)
@@ -66,8 +76,10 @@ class Assistant:
             return self._backends[spec]
 
     def _make(self, spec: str) -> AnswerBackend:
-        """The backend `spec` names; without the bundled model's packages, the extractive one
-        (said once, in the log and as the backend's name)."""
+        """The backend `spec` names; without the bundled model's packages, the extractive one.
+
+        The fallback is said once, in the log and as the backend's name.
+        """
         try:
             return make_backend(spec, self.settings)
         except ModelPackagesMissingError as exc:
@@ -127,8 +139,10 @@ class Assistant:
         k: int | None = None,
         llm: str | None = None,
     ) -> Iterator[Sources | str | Answer]:
-        """Yield the retrieved `Sources` at once, then the answer text as it is checked,
-        sentence by sentence, then the final `Answer`."""
+        """Yield the retrieved `Sources` at once, then the answer text, then the final `Answer`.
+
+        The answer text comes as it is checked, sentence by sentence.
+        """
         started = time.perf_counter()
         question = self._check_question(question)
         backend = self._backend(llm)
@@ -179,7 +193,7 @@ class Assistant:
         return checked
 
     def articles(self) -> list[dict[str, Any]]:
-        """One row per indexed article: id, title, outlet, date, agency, language, chunks…"""
+        """One row per indexed article: its metadata (id, title, outlet, …) and chunk count."""
         try:
             return self._reader.view().catalog.articles()
         except IndexMissingError:

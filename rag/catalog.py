@@ -238,6 +238,7 @@ class Catalog:
             )
 
     def close(self) -> None:
+        """Close the database connection."""
         self._db.close()
 
     # Reading ---------------------------------------------------------------------------
@@ -250,6 +251,7 @@ class Catalog:
             raise _damaged(self.path, exc) from exc
 
     def meta(self, key: str, default: str = "") -> str:
+        """The value stored under `key` in the meta table, or `default`."""
         rows = self._rows("SELECT value FROM meta WHERE key = ?", [key])
         return rows[0][0] if rows else default
 
@@ -262,9 +264,11 @@ class Catalog:
         return inode, self.meta("generation") if inode == self._inode else ""
 
     def article_count(self) -> int:
+        """How many articles the index holds."""
         return int(self._rows("SELECT count(*) FROM articles")[0][0])
 
     def chunk_count(self) -> int:
+        """How many chunks the index holds."""
         return int(self._rows("SELECT count(*) FROM chunks")[0][0])
 
     def articles(self) -> list[dict[str, object]]:
@@ -357,17 +361,19 @@ class Catalog:
         return found, int(rows[0][-1])
 
     def article(self, article_id: str) -> ArticleRecord | None:
+        """The article with this id, text included; None when there is none."""
         rows = self._rows(
             f"SELECT {', '.join(ARTICLE_FIELDS)} FROM articles WHERE article_id = ?", [article_id]
         )
         return ArticleRecord(*rows[0]) if rows else None
 
     def fingerprints(self) -> dict[str, tuple[str, str]]:
-        """article id -> (content hash, path): what incremental sync compares against."""
+        """Article id -> (content hash, path): what incremental sync compares against."""
         rows = self._rows("SELECT article_id, content_hash, path FROM articles")
         return {aid: (digest, path) for aid, digest, path in rows}
 
     def chunk_ids(self, article_id: str | None = None) -> list[str]:
+        """The ids of an article's chunks in their order, or of every chunk in stored order."""
         if article_id is None:
             return [r[0] for r in self._rows("SELECT chunk_id FROM chunks ORDER BY rowid")]
         return [
@@ -396,6 +402,7 @@ class Catalog:
         return found
 
     def article_chunks(self, article_id: str) -> list[ChunkRecord]:
+        """An article's chunks, in their order in its text."""
         rows = self._rows(
             f"SELECT {', '.join(_CHUNK_FIELDS)} FROM chunks WHERE article_id = ? ORDER BY position",
             [article_id],
@@ -431,6 +438,7 @@ class Catalog:
         return found
 
     def events(self) -> list[EventRecord]:
+        """Every indexed event, by date."""
         rows = self._rows(f"SELECT {', '.join(_EVENT_FIELDS)} FROM events ORDER BY date, event_id")
         return [EventRecord(*row) for row in rows]
 
@@ -463,6 +471,7 @@ class Catalog:
             raise storage_error(exc, self.path.parent) or _damaged(self.path, exc) from exc
 
     def set_meta(self, key: str, value: str) -> None:
+        """Store `value` under `key` in the meta table."""
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     def put_article(self, article: ArticleRecord, chunks: Sequence[ChunkRecord]) -> None:
@@ -483,14 +492,17 @@ class Catalog:
             )
 
     def delete_article(self, article_id: str) -> None:
+        """Remove an article with its chunks and events."""
         for table in ("events", "chunks", "articles"):
             self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
 
     def put_events(self, article_id: str, events: Sequence[EventRecord]) -> None:
+        """Replace an article's events with `events`."""
         self._db.execute("DELETE FROM events WHERE article_id = ?", [article_id])
         self._db.executemany(_insert("events", _EVENT_FIELDS), [astuple(e) for e in events])
 
     def set_stories(self, story_of: dict[str, str]) -> None:
+        """Set the story of each article in `story_of` (article id -> story id)."""
         self._db.executemany(
             "UPDATE articles SET story_id = ? WHERE article_id = ? AND story_id != ?",
             [(story, article, story) for article, story in story_of.items()],

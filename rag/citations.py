@@ -117,7 +117,9 @@ class CitationChecker:
             claim.support = self._verbatim(claim) or self._support.best(
                 claim.text, prefer=claim.cited
             )
-        supported = all(c.support is not None and c.support.supported for c in claims)
+        supported = not _degenerate(sentence) and all(
+            c.support is not None and c.support.supported for c in claims
+        )
         if not supported and not self._flag:
             self._removed += 1
             return ""
@@ -131,8 +133,10 @@ class CitationChecker:
         return text
 
     def _repeats(self, support: Support) -> bool:
-        """Whether an earlier citation quotes this very sentence from another article; if so,
-        that citation lists this article too."""
+        """Whether an earlier citation quotes this very sentence from another article.
+
+        If so, that citation lists this article too.
+        """
         said = _normalised(support.span.text)
         for index, source in self._sources.items():
             passage = source.passage
@@ -196,6 +200,13 @@ class CitationChecker:
         return citations
 
 
+def _degenerate(sentence: str) -> bool:
+    """A model stuck in a loop: some three words repeated three times or more."""
+    words = re.findall(r"\w+", sentence.lower())
+    triples = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    return any(triples.count(t) >= 3 for t in set(triples))
+
+
 def _normalised(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
@@ -205,8 +216,10 @@ def _unique(carriers: tuple[Carrier, ...]) -> tuple[Carrier, ...]:
 
 
 def _sentence_end(buffer: str) -> int | None:
-    """Where the first complete sentence of `buffer` ends (quotes are never split); a
-    paragraph break ends one too, and stays with the next as its separator."""
+    """Where the first complete sentence of `buffer` ends (quotes are never split).
+
+    A paragraph break ends one too, and stays with the next as its separator.
+    """
     lead = len(buffer) - len(buffer.lstrip())
     match = _END.search(_masked(buffer), lead)
     return match.end() if match and match.end() > lead else None
@@ -218,8 +231,11 @@ def _masked(text: str) -> str:
 
 
 def _claims(sentence: str, n_passages: int) -> list[_Claim]:
-    """The sentence cut before each run of markers; a short tail after the last run (", too.")
-    joins the claim before it, a longer one is a claim of its own, cited to nothing yet."""
+    """The sentence cut before each run of markers.
+
+    A short tail after the last run (", too.") joins the claim before it; a longer one is a
+    claim of its own, cited to nothing yet.
+    """
     claims: list[_Claim] = []
     position = 0
     for match in _MARKERS.finditer(_masked(sentence)):  # "[1]" quoted from an article is text

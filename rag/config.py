@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from rag.errors import ConfigError
 
@@ -51,6 +52,7 @@ class Settings:
 
     @property
     def chroma_dir(self) -> Path:
+        """The folder of the embedded Chroma database."""
         return self.data_dir / "chroma"
 
     @property
@@ -65,7 +67,9 @@ class Settings:
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields replaced (None values are ignored)."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        # Each value's type is checked by whoever passes it; `Any` lets them through `replace`.
+        given: dict[str, Any] = {k: v for k, v in changes.items() if v is not None}
+        return replace(self, **given)
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -79,7 +83,9 @@ class Settings:
             raw = env.get(f"MITRA_{f.name.upper()}")
             if raw is not None and raw != "":
                 values[f.name] = raw
-        return cls(**{name: _coerce(name, value) for name, value in values.items()})
+        # `_coerce` converts each value to its field's type, which mypy cannot follow by name.
+        coerced: dict[str, Any] = {name: _coerce(name, value) for name, value in values.items()}
+        return cls(**coerced)
 
 
 def _read_settings_file(path: Path) -> dict[str, object]:

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import regex
@@ -94,7 +94,7 @@ class _Cursor:
         return values
 
     def array(self, dtype: type, count: int) -> np.ndarray:
-        values = np.frombuffer(self.buf, dtype, count, self.pos)
+        values: np.ndarray = np.frombuffer(self.buf, dtype, count, self.pos)
         self.pos += values.nbytes
         return values
 
@@ -395,14 +395,14 @@ class _Graph:
         self.nodes: list = []
         self.initializers: dict = {}
 
-    def const(self, name: str, value: np.ndarray) -> str:
+    def const(self, name: str, value: np.ndarray | np.generic) -> str:
         from onnx import numpy_helper
 
         if name not in self.initializers:
             self.initializers[name] = numpy_helper.from_array(np.asarray(value), name)
         return name
 
-    def op(self, op_type: str, *inputs: str, domain: str = "", **attrs: object) -> str:
+    def op(self, op_type: str, *inputs: str, domain: str = "", **attrs: Any) -> str:
         from onnx import helper
 
         out = f"{op_type}_{len(self.nodes)}"

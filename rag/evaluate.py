@@ -1,5 +1,8 @@
-"""Evaluation on a questions file: retrieval hits, cited gold, accuracy, answer language,
-citation precision, supported sentences, abstention, latency."""
+"""Evaluation on a questions file.
+
+What it measures: retrieval hits, cited gold, accuracy, answer language, citation precision,
+supported sentences, abstention, latency.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +49,10 @@ def satisfies(text: str, must: list[list[str]]) -> bool:
 
 
 def answer_language(answer: Answer) -> str:
-    """The language the answer is written in, quotations left out: an English question answered
-    with a quoted Indonesian sentence is not answered in English."""
+    """The language the answer is written in, quotations left out.
+
+    An English question answered with a quoted Indonesian sentence is not answered in English.
+    """
     own_words = _QUOTED.sub(" ", answer.text)
     quoted = len(answer.text) - len(own_words)
     if quoted > len(re.sub(r"\W", "", own_words)):  # mostly quotation: its language counts

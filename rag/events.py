@@ -58,6 +58,7 @@ class Event:
     event_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """The event as a dict of its fields, `actors` as a list."""
         data = asdict(self)
         data["actors"] = list(self.actors)
         return data
@@ -71,8 +72,11 @@ def events(
     *,
     settings: Settings | None = None,
 ) -> list[Event]:
-    """The indexed events, filtered by partner (in either language: "Tiongkok" is "China"), kind
-    and period (partial ISO bounds, inclusive), sorted by date."""
+    """The indexed events, filtered by partner, kind and period, sorted by date.
+
+    The partner may be named in either language ("Tiongkok" is "China"); the period's bounds are
+    partial ISO dates, inclusive.
+    """
     wanted = _partner(partner) if partner else None
     if kind and kind not in KINDS:
         raise UnknownKindError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")

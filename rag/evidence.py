@@ -115,7 +115,7 @@ def _complete(query: Query, unit: Unit, context: Stems, idf: dict[Term, float]) 
     return _answers(query, unit, context, idf) and (not wants or _has_feature(query, unit) > 0)
 
 
-def candidates(passages: Sequence[Passage], *, paired: bool = True) -> list[Unit]:
+def candidates(passages: Sequence[Passage], *, pairs: bool = True) -> list[Unit]:
     """Every sentence of the passages (datelines cut off), alone and with the one before."""
     seen: set[tuple[str, int, int]] = set()
     units = []
@@ -130,8 +130,9 @@ def candidates(passages: Sequence[Passage], *, paired: bool = True) -> list[Unit
             if len(text.split()) < 4 or INSTRUCTION.search(text):
                 previous = None
                 continue
-            alone = previous is None or not paired
-            spans = [(start, False)] if alone else [(start, False), (previous, True)]
+            spans = [(start, False)]
+            if pairs and previous is not None:
+                spans.append((previous, True))
             for first, paired in spans:
                 key = (passage.article_id, passage.start + first, passage.start + end)
                 if key not in seen:
@@ -177,8 +178,11 @@ def idf_weights(query: Query, units: list[Unit]) -> dict[Term, float]:
 
 
 def _names_share(query: Query, stems: Stems, idf: dict[Term, float]) -> float:
-    """The share of the question's names in `stems`: rare names count most, and places half
-    as much as people, who are usually whom the question is about."""
+    """The share of the question's names in `stems`.
+
+    Rare names count most, and places half as much as people, who are usually whom the question
+    is about.
+    """
     weights = {t: idf[t] * (0.5 if t.kind == "place" else 1.0) for t in query.names}
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t.match(stems)) / total if total else 1.0
@@ -204,6 +208,12 @@ def _penalty(unit: Unit) -> float:
 
 
 def score(query: Query, unit: Unit, idf: dict[Term, float], n_passages: int) -> float:
+    """How well `unit` answers `query`, to rank candidate sentences by.
+
+    The mean of its coverage of the question's terms, plain and weighted by rarity (`idf`), plus
+    bonuses for holding what is asked for, for reported speech when the question asks what
+    someone said, and for a passage ranked higher among the `n_passages`.
+    """
     rare = _share(query, unit, {t: t.weight * idf[t] for t in query.terms}) - _penalty(unit)
     rank_bonus = 0.05 * (1 - unit.passage / max(n_passages, 1))
     quoted = 0.1 if query.quoting and query.kind != "say" and _has(unit.text, "say") else 0.0
@@ -252,8 +262,10 @@ def _names(text: str) -> list[Term]:
 
 
 def _answers(query: Query, unit: Unit, context: Stems, idf: dict[Term, float]) -> bool:
-    """The unit covers enough of the question, with its rarer names, and holds what is asked
-    for, in an article that names everything the question does."""
+    """The unit covers enough of the question, with its rarer names, and holds what is asked for.
+
+    Its article must also name everything the question does.
+    """
     if any(not t.match(context) for t in query.names):
         return False
     if _names_share(query, unit.named, idf) < MIN_NAMES:
@@ -275,10 +287,13 @@ def _answers(query: Query, unit: Unit, context: Stems, idf: dict[Term, float]) -
 def for_prompt(
     query: Query, passages: Sequence[Passage], similarity: dict[tuple[int, int], float]
 ) -> list[Unit]:
-    """The sentences an LLM is given, most relevant first: the extractive picks, then the best
-    by words and meaning (`similarity` by (passage, sentence end)) that score at least
-    `PROMPT_RATIO` of the best, within `PROMPT_SENTENCES` and `PROMPT_CHARS`."""
-    units = candidates(passages, paired=False)
+    """The sentences an LLM is given, most relevant first.
+
+    First the extractive picks, then the best by words and meaning (`similarity` by (passage,
+    sentence end)) that score at least `PROMPT_RATIO` of the best, within `PROMPT_SENTENCES` and
+    `PROMPT_CHARS`.
+    """
+    units = candidates(passages, pairs=False)
     if not units:
         return []
     idf = idf_weights(query, units)

@@ -27,7 +27,7 @@ class ExtractiveBackend:
         """Quote the sentences that answer `query`, each with its source and `[n]`."""
         passages = evidence.passages
         if evidence.listing:  # each passage is one event's sentence: quote every one
-            units = candidates(passages, paired=False)[:LISTING_ITEMS]
+            units = candidates(passages, pairs=False)[:LISTING_ITEMS]
             yield from quotes(units, passages, query.language)
             return
         picked = select(query, passages)

@@ -13,7 +13,7 @@ checked `Answer` with citations out.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any, NotRequired
+from typing import Any, NotRequired, cast
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -111,28 +111,41 @@ class AnswerChain(Runnable[ChainInput, Answer]):
         self.llm = llm
         self.k = k
 
+    # The streaming methods yield `str` deltas before the final `Answer`, where `Runnable`
+    # types every chunk as its output. The output stays `Answer` (what `invoke` returns and the
+    # output schema describes), so their overrides are wider than `Runnable`'s by design.
+
     def invoke(
         self, input: ChainInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Answer:
+        """The checked `Answer` to the question."""
         return self._call_with_config(self._answer, input, config, **kwargs)
 
-    def stream(
+    def stream(  # type: ignore[override]  # str deltas, then the Answer (see above)
         self, input: ChainInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[str | Answer]:
+        """The answer text as `str` deltas as it is checked, then the final `Answer`."""
         yield from self.transform(iter([input]), config, **kwargs)
 
-    def transform(
+    def transform(  # type: ignore[override]  # str deltas, then the Answer (see above)
         self, input: Iterator[ChainInput], config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[str | Answer]:
-        yield from self._transform_stream_with_config(input, self._stream, config, **kwargs)
+        """`stream` for an input that arrives in chunks (text chunks are joined)."""
+        yield from self._transform_stream_with_config(
+            input,
+            self._stream,  # type: ignore[arg-type]  # str deltas, then the Answer (see above)
+            config,
+            **kwargs,
+        )
 
-    async def astream(
+    async def astream(  # type: ignore[override]  # str deltas, then the Answer (see above)
         self, input: ChainInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[str | Answer]:
+        """`stream`, run in an executor one part at a time."""
         parts = self.stream(input, config, **kwargs)
         done = object()
         while (part := await run_in_executor(config, next, parts, done)) is not done:
-            yield part
+            yield cast("str | Answer", part)  # anything but `done` came from `parts`
 
     def _answer(self, input: ChainInput) -> Answer:
         question, history = _question(input)

@@ -1,5 +1,6 @@
-"""Answers written by a chat model through LangChain: the bundled local model (xllamacpp),
-Ollama, or any OpenAI-compatible server.
+"""Answers written by a chat model through LangChain.
+
+The chat model: the bundled local model (xllamacpp), Ollama, or any OpenAI-compatible server.
 
 Decisions worth knowing:
 - The model is given a budget of sentences, not whole passages (`rag.evidence.for_prompt`): the
@@ -19,11 +20,13 @@ import threading
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import TypedDict, cast
 
 import httpx
 import openai
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+from pydantic import SecretStr
 
 from rag.answering import ABSTAIN, Evidence, Message
 from rag.config import Settings
@@ -32,7 +35,7 @@ from rag.evidence import LISTING_ITEMS, Unit, candidates, for_prompt, quotes, se
 from rag.prompts import render_prompt
 from rag.question import Query
 from rag.schema import Passage
-from rag.text.dates import format_date
+from rag.text.dates import find_dates, format_date
 from rag.text.language import detect_language
 
 OLLAMA_URL = "http://127.0.0.1:11434"
@@ -44,6 +47,22 @@ HISTORY_CHARS = 600
 _MARKER = re.compile(r"\s*\[\d+\]")
 _LABEL = re.compile(r"^(standalone question|question|pertanyaan)\s*:\s*", re.IGNORECASE)
 _DONE = object()
+
+
+class _Sentence(TypedDict):
+    """A sentence for the translation prompt, with the number of its passage."""
+
+    n: int
+    text: str
+
+
+class _Source(TypedDict):
+    """A passage's chosen sentences for the answer prompt, with what to cite it by."""
+
+    n: int
+    outlet: str
+    date: str
+    text: str
 
 
 class LLMBackend:
@@ -94,9 +113,10 @@ class LLMBackend:
                 model=model,
                 base_url=endpoint,
                 # Local servers ignore the key, but the client insists on one.
-                api_key=settings.llm_api_key or "not-needed",
+                api_key=SecretStr(settings.llm_api_key or "not-needed"),
                 temperature=0,
-                max_tokens=max_tokens,
+                # The field `max_tokens` under the name the constructor knows it by.
+                max_completion_tokens=max_tokens,
                 timeout=timeout,
                 max_retries=1,
             )
@@ -117,7 +137,7 @@ class LLMBackend:
         given as it is, or translated for an English question, so each item keeps its source.
         """
         if evidence.listing:
-            units = candidates(evidence.passages, paired=False)[:LISTING_ITEMS]
+            units = candidates(evidence.passages, pairs=False)[:LISTING_ITEMS]
             yield from self._in_language(query, units, evidence.passages)
             return
         units = for_prompt(query, evidence.passages, evidence.support.similarities(query.text))
@@ -141,8 +161,11 @@ class LLMBackend:
             load()
 
     def fallback(self, query: Query, evidence: Evidence) -> Iterator[str]:
-        """A second try when no sentence of the answer could be checked: the sentences that
-        answer by the rules (`rag.evidence.select`), in the question's language."""
+        """A second try when no sentence of the answer could be checked.
+
+        The sentences that answer by the rules (`rag.evidence.select`), in the question's
+        language.
+        """
         picked = select(query, evidence.passages)
         if not picked:
             yield ABSTAIN
@@ -152,12 +175,17 @@ class LLMBackend:
     def _in_language(
         self, query: Query, units: Sequence[Unit], passages: Sequence[Passage]
     ) -> Iterator[str]:
-        """The sentences quoted with their sources for an Indonesian question; translated by the
-        model for an English one (a task small models do well), each ending with its `[n]`."""
+        """The sentences in the question's language, each ending with its `[n]`.
+
+        Quoted with their sources for an Indonesian question; translated by the model for an
+        English one (a task small models do well).
+        """
         if query.language != "en":
             yield from quotes(list(units), passages, query.language)
             return
-        sentences = [{"n": u.passage + 1, "text": " ".join(u.text.split())} for u in units]
+        sentences: list[_Sentence] = [
+            {"n": u.passage + 1, "text": " ".join(u.text.split())} for u in units
+        ]
         prompt = render_prompt(
             "translate.md",
             self._prompts_dir,
@@ -192,7 +220,9 @@ class LLMBackend:
 
         def pump() -> None:
             try:
-                with closing(self._model.stream(messages)) as chunks:
+                # `stream` is a generator, annotated as the Iterator it returns.
+                stream = cast("Generator[AIMessageChunk, None, None]", self._model.stream(messages))
+                with closing(stream) as chunks:
                     for chunk in chunks:
                         if stop.is_set():
                             return
@@ -248,14 +278,18 @@ def answer_messages(
     units: Sequence[Unit],
     prompts_dir: Path | None = None,
 ) -> list[BaseMessage]:
-    """The fixed system rules (cached by the model server) and the user turn: the chosen
-    sentences under their passage's number, outlet and date, fenced as data, and the question."""
+    """The fixed system rules (cached by the model server) and the user turn.
+
+    The user turn holds the chosen sentences under their passage's number, outlet and date,
+    fenced as data, and the question.
+    """
     by_passage: dict[int, list[str]] = {}  # most relevant passage first, sentences in order
     for unit in units:
         by_passage.setdefault(unit.passage, [])
     for unit in sorted(units, key=lambda u: u.start):
-        by_passage[unit.passage].append(" ".join(unit.text.split()))
-    sources = [
+        text = _resolved(unit.text, passages[unit.passage].date, query.language)
+        by_passage[unit.passage].append(" ".join(text.split()))
+    sources: list[_Source] = [
         {
             "n": index + 1,
             "outlet": passages[index].outlet or "unknown outlet",
@@ -282,6 +316,21 @@ def answer_messages(
         fence=fence,
     )
     return [SystemMessage(system), HumanMessage(user)]
+
+
+def _resolved(text: str, article_date: str, language: str) -> str:
+    """`text` with each relative date followed by what it resolves to ("(= Jun 2021)").
+
+    Resolved against the article's date: small models otherwise work out a wrong year.
+    """
+    pieces, position = [], 0
+    for start, end, iso in find_dates(text, article_date):
+        stated = text[start:end]
+        if not iso[:1].isdigit() or iso[:4] in stated:
+            continue  # no year to add, or the text states it already
+        pieces += [text[position:end], f" (= {format_date(iso, language)})"]
+        position = end
+    return "".join(pieces) + text[position:]
 
 
 def _fence(texts: Iterable[str]) -> str:

@@ -1,6 +1,9 @@
-"""Question analysis, done once per question: its language, the kind of answer it wants
-(who, when, where, how many, why, what was said, which), the terms an answer must be about, the
-time it names, and whether it asks across articles ("which countries…", "negara mana saja…")."""
+"""Question analysis, done once per question.
+
+It finds the question's language, the kind of answer it wants (who, when, where, how many, why,
+what was said, which), the terms an answer must be about, the time it names, and whether it
+asks across articles ("which countries…", "negara mana saja…").
+"""
 
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ class Query:
 
     @property
     def names(self) -> list[Term]:
+        """The terms that are names (people, places, …) rather than plain words."""
         return [t for t in self.terms if t.kind != "word"]
 
 
@@ -98,8 +102,10 @@ def analyze(question: str) -> Query:
 
 
 def _answer_type_light(question: str, terms: list[Term]) -> list[Term]:
-    """ "Which news agency…", "Senjata apa…": the answer names an agency or a weapon rather
-    than saying those words, so the type word counts like a generic word."""
+    """Weigh the answer-type word of "Which news agency…", "Senjata apa…" as a generic word.
+
+    The answer names an agency or a weapon rather than saying those words.
+    """
     match = re.search(
         r"\b(?:which|what)\s+((?:\S+\s+){0,2}\S+)|(\S+(?:\s+\S+)?)\s+(?:apa|mana)\b", question
     )

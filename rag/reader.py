@@ -41,6 +41,7 @@ class IndexView:
 
     @property
     def chunk_count(self) -> int:
+        """How many chunks this generation holds (as its keyword index counts them)."""
         return len(self.keyword)
 
 
@@ -152,6 +153,7 @@ class IndexReader:
             return KeywordIndex.build(catalog.chunk_tokens())
 
     def close(self) -> None:
+        """Release the current view and every retired one now."""
         with self._lock:
             if self._view is not None:
                 self._retired.append((-math.inf, self._view))
@@ -160,7 +162,10 @@ class IndexReader:
 
 
 def _return_freed_memory() -> None:
-    """Hand the memory of released views back to the system: glibc keeps it in the arenas of
-    the threads that allocated it, and every view's Chroma instance brings threads of its own."""
+    """Hand the memory of released views back to the system.
+
+    glibc keeps it in the arenas of the threads that allocated it, and every view's Chroma
+    instance brings threads of its own.
+    """
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL(None).malloc_trim(0)

@@ -60,8 +60,11 @@ def keyword_query(query: Query) -> str:
 
 
 def _by_period(passages: list[Passage], period: Period, k: int) -> list[Passage]:
-    """Passages about the question's time first. "Latest" orders the best 2k by date, newest
-    first; an article with no date is never taken for a recent one and comes last."""
+    """Passages about the question's time first.
+
+    "Latest" orders the best 2k by date, newest first; an article with no date is never taken
+    for a recent one and comes last.
+    """
     if period.latest and not (period.since or period.until):
         best = passages[: 2 * k]
         dated = sorted((p for p in best if date_bounds(p.date)), key=_newest, reverse=True)

@@ -73,4 +73,5 @@ class Answer:
     removed: int = 0  # sentences left out because no passage supports them
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer as plain dicts and lists (`dataclasses.asdict`)."""
         return asdict(self)

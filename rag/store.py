@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -25,6 +25,7 @@ from chromadb.api import ClientAPI, ServerAPI
 from chromadb.api.client import Client
 from chromadb.api.models.Collection import Collection
 from chromadb.api.shared_system_client import SharedSystemClient
+from chromadb.api.types import PyEmbedding
 from chromadb.config import Settings as ChromaSettings
 from chromadb.config import System
 
@@ -99,7 +100,8 @@ def _own_client(path: Path) -> ClientAPI:
     system = System(
         ChromaSettings(anonymized_telemetry=False, is_persistent=True, persist_directory=str(path))
     )
-    system.instance(ServerAPI)
+    # Chroma asks for its abstract API class and gets the configured implementation.
+    system.instance(ServerAPI)  # type: ignore[type-abstract]
     system.start()
     client = Client.from_system(system)
     _OWN_SYSTEMS[client] = system
@@ -107,8 +109,11 @@ def _own_client(path: Path) -> ClientAPI:
 
 
 def close_client(client: ClientAPI) -> None:
-    """Stop the Chroma instance a reader's embedded client has to itself, freeing its memory
-    and files; any other client is left alone. The client must not be used afterwards."""
+    """Stop the Chroma instance a reader's embedded client has to itself.
+
+    That frees its memory and files; any other client is left alone. The client must not be
+    used afterwards.
+    """
     system = _OWN_SYSTEMS.pop(client, None)
     if system is not None:
         system.stop()
@@ -121,8 +126,10 @@ def _open_error(exc: Exception, path: Path) -> MitraError:
 
 
 def _http_client(settings: Settings, chroma_settings: ChromaSettings) -> ClientAPI:
-    url = urlparse(settings.chroma_url or "")
-    if url.scheme not in ("http", "https") or not url.hostname:
+    base = settings.chroma_url or ""
+    url = urlparse(base)
+    host = url.hostname
+    if url.scheme not in ("http", "https") or not host:
         raise ConfigError(
             f"MITRA_CHROMA_URL={settings.chroma_url!r} is not a URL like http://127.0.0.1:8000"
         )
@@ -136,11 +143,11 @@ def _http_client(settings: Settings, chroma_settings: ChromaSettings) -> ClientA
     # for its tenant and database: ask first, and start it, under one deadline.
     deadline = time.monotonic() + timeout
     try:
-        httpx.get(f"{settings.chroma_url.rstrip('/')}/api/v2/heartbeat", timeout=timeout)
+        httpx.get(f"{base.rstrip('/')}/api/v2/heartbeat", timeout=timeout)
         client = _within(
             deadline - time.monotonic(),
             lambda: chromadb.HttpClient(
-                host=url.hostname,
+                host=host,
                 port=url.port or (443 if url.scheme == "https" else 80),
                 ssl=url.scheme == "https",
                 settings=chroma_settings,
@@ -240,12 +247,15 @@ class ChunkStore:
         return cls(collection)
 
     def count(self) -> int:
+        """How many vectors the collection holds."""
         with _server_errors():
             return self.collection.count()
 
-    def upsert(self, ids: list[str], documents: list[str], embeddings: list[list[float]]) -> None:
+    def upsert(self, ids: list[str], embeddings: Iterable[Iterable[float]]) -> None:
+        """Store vectors by chunk id (the text is in the catalog: not stored twice)."""
         with _server_errors():
-            self.collection.upsert(ids=ids, documents=documents, embeddings=embeddings)
+            vectors: list[PyEmbedding] = [list(v) for v in embeddings]
+            self.collection.upsert(ids=ids, embeddings=vectors)
 
     def present(self, ids: Sequence[str]) -> set[str]:
         """Which of `ids` already have a vector (a resumed run does not embed them again)."""
@@ -260,20 +270,24 @@ class ChunkStore:
         """Copy the vectors this store has for `ids` into `other`; returns the ids copied."""
         copied: set[str] = set()
         for start in range(0, len(ids), _PAGE):
-            page = self.collection.get(
-                ids=list(ids[start : start + _PAGE]), include=["embeddings", "documents"]
-            )
-            if len(page["ids"]):
-                other.upsert(list(page["ids"]), list(page["documents"]), list(page["embeddings"]))
+            with _server_errors():
+                page = self.collection.get(
+                    ids=list(ids[start : start + _PAGE]), include=["embeddings"]
+                )
+            vectors = page["embeddings"]
+            if len(page["ids"]) and vectors is not None:
+                other.upsert(list(page["ids"]), vectors)
                 copied.update(page["ids"])
         return copied
 
     def delete(self, ids: Sequence[str]) -> None:
+        """Delete the vectors of these chunk ids."""
         for start in range(0, len(ids), _PAGE):
             with _server_errors():
                 self.collection.delete(ids=list(ids[start : start + _PAGE]))
 
     def all_ids(self) -> Iterator[str]:
+        """Every chunk id in the collection, fetched a page at a time."""
         offset = 0
         while True:
             with _server_errors():
@@ -285,11 +299,14 @@ class ChunkStore:
 
     def query(self, vector: list[float], n: int) -> list[tuple[str, float]]:
         """The `n` nearest chunks as (id, cosine similarity)."""
+        queries: list[PyEmbedding] = [vector]
         with _server_errors():
             result = self.collection.query(
-                query_embeddings=[vector], n_results=n, include=["distances"]
+                query_embeddings=queries, n_results=n, include=["distances"]
             )
+        distances = result["distances"]
+        assert distances is not None  # asked for in `include`
         return [
             (chunk_id, 1.0 - distance)
-            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
+            for chunk_id, distance in zip(result["ids"][0], distances[0], strict=True)
         ]

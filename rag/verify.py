@@ -19,7 +19,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.schema import Passage
-from rag.text.dates import MONTHS
+from rag.text.dates import MONTHS, find_dates
 from rag.text.facts import WEEKDAYS, Facts, facts
 from rag.text.sentences import split_sentences
 from rag.text.stem import Stems, stem, text_stems
@@ -71,6 +71,7 @@ class Support:
 
     @property
     def supported(self) -> bool:
+        """Whether the span supports the claim: similar enough, covering enough, lacking nothing."""
         return (
             self.similarity >= MIN_SIMILARITY and self.coverage >= MIN_COVERAGE and not self.missing
         )
@@ -95,8 +96,11 @@ class SupportIndex:
         return self._embedded
 
     def best(self, claim: str, *, prefer: Sequence[int] = ()) -> Support | None:
-        """The span that supports `claim` best; among supporting spans, one of `prefer`'s
-        passages (the ones the claim cites) wins over others."""
+        """The span that supports `claim` best.
+
+        Among supporting spans, one of `prefer`'s passages (the ones the claim cites) wins over
+        others.
+        """
         if not self.spans:
             return None
         vector = np.array(self._embeddings.embed_query(claim))
@@ -214,4 +218,24 @@ def _spans(passages: Sequence[Passage]) -> list[SourceSpan]:
 
 def _span(number: int, passage: Passage, start: int, end: int) -> SourceSpan:
     text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), passage.text[start:end])
-    return SourceSpan(number, start, end, text, text_stems(text), facts(text))
+    return SourceSpan(number, start, end, text, text_stems(text), _with_dates(text, passage))
+
+
+def _with_dates(text: str, passage: Passage) -> Facts:
+    """The text's facts, with its relative dates resolved against its article's date.
+
+    "Juni tahun lalu" in a 2022 article states June 2021, and an answer may say so.
+    """
+    stated = facts(text)
+    resolved = [iso for _, _, iso in find_dates(text, passage.date) if iso[:1].isdigit()]
+    if not resolved:
+        return stated
+    years = {int(iso[:4]) for iso in resolved}
+    months = {int(iso[5:7]) for iso in resolved if len(iso) >= 7}
+    days = {float(iso[8:10]) for iso in resolved if len(iso) == 10}
+    return replace(
+        stated,
+        years=stated.years | years,
+        months=stated.months | months,
+        numbers=stated.numbers | days,
+    )

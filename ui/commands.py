@@ -15,7 +15,11 @@ def add_ask_command(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("ask", help="answer a question with cited sources")
     parser.add_argument("question", help="the question, in Indonesian or English")
     parser.add_argument("--json", action="store_true", help="print the Answer as JSON")
-    parser.add_argument("--llm", help="answering backend: extractive, ollama:MODEL, openai:MODEL")
+    parser.add_argument(
+        "--llm",
+        help="answering backend: local (the bundled model), local:NAME_OR_GGUF, extractive, "
+        "ollama:MODEL, openai:MODEL (default: MITRA_LLM)",
+    )
     parser.add_argument("--k", type=int, help="how many passages to retrieve")
     parser.set_defaults(run=run_ask)
 

@@ -88,9 +88,18 @@ def build_library_tab(handlers: Handlers, header: gr.HTML, app: gr.Blocks) -> No
 
     filters = [search, outlet, language, since, until, story, sort]
     page = [table, line, number]
-    private = {"api_visibility": "private", "concurrency_id": "library-read"}
-    app.load(handlers.library, outputs=[header, table, line], **private)
-    app.load(handlers.facets, outputs=[outlet, language], **private)
+    app.load(
+        handlers.library,
+        outputs=[header, table, line],
+        api_visibility="private",
+        concurrency_id="library-read",
+    )
+    app.load(
+        handlers.facets,
+        outputs=[outlet, language],
+        api_visibility="private",
+        concurrency_id="library-read",
+    )
     gr.on(
         [
             search.input,
@@ -108,28 +117,36 @@ def build_library_tab(handlers: Handlers, header: gr.HTML, app: gr.Blocks) -> No
         inputs=filters,
         outputs=page,
         trigger_mode="always_last",
-        **private,
+        api_visibility="private",
+        concurrency_id="library-read",
     )
     for button, step in ((previous, -1), (following, 1)):
         button.click(
             functools.partial(handlers.show, step=step),
             inputs=[*filters, number],
             outputs=page,
-            **private,
+            api_visibility="private",
+            concurrency_id="library-read",
         )
-    table.select(handlers.pick, outputs=story, **private)
-    changes = {"concurrency_limit": 1, "concurrency_id": "library"}
+    table.select(
+        handlers.pick,
+        outputs=story,
+        api_visibility="private",
+        concurrency_id="library-read",
+    )
     add.click(
         handlers.add,
         inputs=files,
         outputs=[status, header, *page, files, *filters],
         api_name="add",
-        **changes,
+        concurrency_limit=1,
+        concurrency_id="library",
     )
     remove.click(
         handlers.remove,
         inputs=[table, *filters, number],
         outputs=[status, header, *page],
         api_name="remove",
-        **changes,
+        concurrency_limit=1,
+        concurrency_id="library",
     )

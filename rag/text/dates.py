@@ -58,8 +58,10 @@ _ISO = re.compile(r"(\d{4}|-)-(\d{2})(?:-(\d{2}))?(?:$|T)")
 
 
 def format_date(iso: str, language: str = "en") -> str:
-    """An ISO date for readers: `2022-09-19` → `19 Sep 2022`, `--08-17` → `17 Aug` (`17 Agu`),
-    `2022-08` → `Aug 2022`; anything else as it is."""
+    """An ISO date for readers: `2022-09-19` → `19 Sep 2022`.
+
+    Likewise `--08-17` → `17 Aug` (`17 Agu`) and `2022-08` → `Aug 2022`; anything else as it is.
+    """
     match = _ISO.match(iso.strip())
     if not match:
         return iso.strip()
@@ -287,9 +289,10 @@ def _year_for(ref: _Ref, month: int, day: int | None, direction: str) -> int | N
     """The year that puts `month`/`day` where the text means it relative to `ref`."""
     if ref.year is None or ref.month is None:
         return ref.year
+    ref_year, ref_month = ref.year, ref.month  # known here; mypy does not carry that into `offset`
 
     def offset(year: int) -> float:
-        months = (year - ref.year) * 12 + month - ref.month
+        months = (year - ref_year) * 12 + month - ref_month
         return months + ((day or 15) - (ref.day or 15)) / 31 if day and ref.day else months
 
     years = (ref.year - 1, ref.year, ref.year + 1)
@@ -468,8 +471,11 @@ _RANGE_JOIN = re.compile(rf"^\s*(?:and|dan|to|-|–|hingga|sampai|until|{_UNTIL}
 
 
 def question_period(question: str, today_iso: str | None = None) -> Period | None:
-    """The period a question names ("in 2023", "pada Juli 2022", "sejak 2021", "before the
-    invasion", "terbaru", "bulan lalu"), resolved against today; None when it names none."""
+    """The period a question names, resolved against today; None when it names none.
+
+    Such as "in 2023", "pada Juli 2022", "sejak 2021", "before the invasion", "terbaru",
+    "bulan lalu".
+    """
     today = today_iso or date.today().isoformat()
     invasion = _INVASION_PHRASE.search(question)
     if invasion:
@@ -529,8 +535,10 @@ def date_bounds(iso: str) -> tuple[date, date] | None:
 
 
 def overlaps(iso: str, since: str = "", until: str = "") -> bool:
-    """Whether the time `iso` covers overlaps [since, until]; a date without a year never does
-    when a bound is given ("2022" overlaps since="2022-06")."""
+    """Whether the time `iso` covers overlaps [since, until].
+
+    A date without a year never does when a bound is given ("2022" overlaps since="2022-06").
+    """
     if not since and not until:
         return True
     bounds = date_bounds(iso)

@@ -6,8 +6,10 @@ import re
 
 
 def _words(pattern: str) -> re.Pattern[str]:
-    """A case-insensitive alternation of whole words (each may be a regex), Indonesian "-nya"
-    ("its") allowed after each: "usulannya", "kunjungannya"."""
+    """A case-insensitive alternation of whole words (each may be a regex).
+
+    Indonesian "-nya" ("its") is allowed after each: "usulannya", "kunjungannya".
+    """
     return re.compile(rf"(?<![\w-])(?:{pattern})(?:nya)?(?![\w-])", re.IGNORECASE)
 
 

@@ -112,7 +112,7 @@ def facts(text: str) -> Facts:
             if 1900 <= number <= 2100 and float(number).is_integer():
                 years.add(int(number))
             else:
-                value = _flush(value, numbers)
+                _flush(value, numbers)
                 value = number
             continue
         if word in _SCALES and value is not None:
@@ -122,14 +122,16 @@ def facts(text: str) -> Facts:
             vague.add(_VAGUE.get(word + "s") or _VAGUE.get(word + "an", word))
             continue
         if word == "two" and i and words[i - 1] == "the":
-            value = _flush(value, numbers)
+            _flush(value, numbers)
+            value = None
             pairs = True
             continue
         if word in _UNITS and not (word == "se" or (word == "one" and _is_pronoun(words, i))):
-            value = _flush(value, numbers)
+            _flush(value, numbers)
             value = float(_UNITS[word])
             continue
-        value = _flush(value, numbers)
+        _flush(value, numbers)
+        value = None
         if word in _VAGUE:
             vague.add(_VAGUE[word])
         elif word in _ORDINALS:
@@ -156,12 +158,13 @@ def facts(text: str) -> Facts:
 
 
 def _flush(value: float | None, numbers: set[float]) -> None:
+    """Add the number being read, if there is one, to `numbers`."""
     if value is not None:
         numbers.add(value)
 
 
 def _parse_digits(word: str) -> float:
-    """ "6.760" (Indonesian thousands) and "1,5" (Indonesian decimals), or English "6,760"."""
+    """Parse "6.760" (Indonesian thousands) and "1,5" (Indonesian decimals), or English "6,760"."""
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", word) or word.count(".") + word.count(",") > 1:
         return float(re.sub(r"[.,]", "", word))  # thousands, or a code like "5402.33.10"
     return float(word.replace(",", "."))

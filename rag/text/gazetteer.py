@@ -139,7 +139,7 @@ def _same_case(name: _Name, written: list[str]) -> bool:
 
 
 def _variants(name: str) -> list[str]:
-    """babel's "Myanmar (Burma)" is also "Myanmar" and "Burma"; "&" is "and" and "dan"."""
+    """Babel's "Myanmar (Burma)" is also "Myanmar" and "Burma"; "&" is "and" and "dan"."""
     base = re.sub(r"\s*\(.*?\)", "", name).strip()
     variants = [base, *re.findall(r"\((.*?)\)", name)]
     if "&" in base:

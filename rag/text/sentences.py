@@ -39,7 +39,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at `dot` closes an abbreviation, an initial or a number."""
     if text[dot] != ".":
         return False
-    word = re.search(r"[\w.]*$", text[max(0, dot - 12) : dot]).group(0).lower()
+    tail = re.search(r"[\w.]*$", text[max(0, dot - 12) : dot])
+    assert tail is not None  # the pattern matches every string, if only emptily
+    word = tail.group(0).lower()
     following = text[dot + 1 : dot + 3]
     if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
         return True

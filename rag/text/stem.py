@@ -1,5 +1,7 @@
-"""The one stemmer: Sastrawi for Indonesian, a few suffix rules for English, and the stems
-a text reduces to for keyword search and term matching."""
+"""The one stemmer: Sastrawi for Indonesian, a few suffix rules for English.
+
+Also the stems a text reduces to for keyword search and term matching.
+"""
 
 from __future__ import annotations
 
