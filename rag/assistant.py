@@ -14,7 +14,7 @@ from rag.aggregate import event_passages
 from rag.answering import AnswerBackend, Evidence, Message
 from rag.backends import DEFAULT_LOCAL_MODEL, make_backend
 from rag.catalog import ARTICLE_FIELDS
-from rag.citations import CheckedAnswer, CitationChecker
+from rag.citations import ABSTENTION, CheckedAnswer, CitationChecker
 from rag.config import Settings
 from rag.embeddings import load_embeddings
 from rag.errors import (
@@ -28,6 +28,7 @@ from rag.reader import IndexReader
 from rag.retrieve import HybridRetriever
 from rag.schema import Answer, Passage, Sources
 from rag.text.language import detect_language
+from rag.text.stem import text_stems
 from rag.verify import SupportIndex
 
 # Letters and symbols that print as nothing: a question of only these is empty.
@@ -154,10 +155,13 @@ class Assistant:
         support = SupportIndex(passages, self._embeddings)
         evidence = Evidence(passages, support, listing=bool(listed))
         checked = yield from self._checked(query, evidence, backend.generate(query, evidence))
-        if checked.abstained:
+        if checked.abstained or not _on_topic(query, checked.text):
             second = yield from self._checked(query, evidence, backend.fallback(query, evidence))
+            removed = checked.removed + second.removed
             if not second.abstained:
-                checked = replace(second, removed=checked.removed + second.removed)
+                checked = replace(second, removed=removed)
+            elif not checked.abstained:  # what was said is true but answers something else
+                checked = CheckedAnswer(ABSTENTION[query.language], [], True, removed)
         yield Answer(
             question=question,
             text=checked.text,
@@ -183,6 +187,7 @@ class Assistant:
             evidence.support,
             query.language,
             flag_unsupported=self.settings.unsupported == "flag",
+            question=query.text,
         )
         for piece in pieces:
             if shown := checker.feed(piece):
@@ -228,6 +233,17 @@ def _visible(text: str) -> str:
 
 _default: Assistant | None = None
 _default_lock = threading.Lock()
+
+
+def _on_topic(query: Query, text: str) -> bool:
+    """Whether the answer names something the question names.
+
+    A supported sentence about something else (another meeting, another country) does not
+    answer the question.
+    """
+    names = [t for t in query.terms if t.kind in ("name", "place")]
+    stems = text_stems(text)
+    return not names or any(t.match(stems) for t in names)
 
 
 def ask(

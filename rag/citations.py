@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from rag.answering import ABSTAIN
 from rag.schema import Carrier, Citation, Passage
+from rag.text.facts import facts
 from rag.verify import Support, SupportIndex
 
 ABSTENTION = {
@@ -71,8 +72,10 @@ class CitationChecker:
         language: str,
         *,
         flag_unsupported: bool = False,
+        question: str = "",
     ) -> None:
         self._passages = passages
+        self._premise = facts(question) if question else None
         self._support = support
         self._language = language if language in ABSTENTION else "en"
         self._flag = flag_unsupported
@@ -115,7 +118,7 @@ class CitationChecker:
             return ""
         for claim in claims:
             claim.support = self._verbatim(claim) or self._support.best(
-                claim.text, prefer=claim.cited
+                claim.text, prefer=claim.cited, premise=self._premise
             )
         supported = not _degenerate(sentence) and all(
             c.support is not None and c.support.supported for c in claims

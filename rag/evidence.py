@@ -222,8 +222,9 @@ def score(query: Query, unit: Unit, idf: dict[Term, float], n_passages: int) -> 
 
 
 def _has(text: str, kind: str) -> bool:
-    if kind == "count":  # "(17/6/2025)" is a date, not an amount
+    if kind == "count":  # "(17/6/2025)" is a date and "Su-30" a model, not amounts
         text = re.sub(_FEATURES["when"], " ", text, flags=re.IGNORECASE)
+        text = re.sub(r"\b[A-Za-z]+-\d+\b", " ", text)
     return bool(re.search(_FEATURES[kind], text, 0 if kind == "where" else re.IGNORECASE))
 
 

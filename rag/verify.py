@@ -95,7 +95,9 @@ class SupportIndex:
             self._embedded = np.array(self._embeddings.embed_documents(texts))
         return self._embedded
 
-    def best(self, claim: str, *, prefer: Sequence[int] = ()) -> Support | None:
+    def best(
+        self, claim: str, *, prefer: Sequence[int] = (), premise: Facts | None = None
+    ) -> Support | None:
         """The span that supports `claim` best.
 
         Among supporting spans, one of `prefer`'s passages (the ones the claim cites) wins over
@@ -111,7 +113,7 @@ class SupportIndex:
         candidates = []
         for i in np.argsort(-similarities)[:8]:
             span = self.spans[int(i)]
-            missing = self._missing(span, claim_facts, names)
+            missing = self._missing(span, claim_facts, names, premise)
             covered = coverage(words, span.stems | self._context[span.passage])
             candidates.append(Support(span, float(similarities[i]), tuple(missing), covered))
         supported = [c for c in candidates if c.supported]
@@ -137,8 +139,15 @@ class SupportIndex:
         span = SourceSpan(passage, start, end, text, text_stems(text), facts(text))
         return Support(span, 1.0, ())
 
-    def _missing(self, span: SourceSpan, claim_facts: Facts, names: list[_Name]) -> list[str]:
-        missing = claim_facts.missing_from(span.facts)
+    def _missing(
+        self, span: SourceSpan, claim_facts: Facts, names: list[_Name], premise: Facts | None
+    ) -> list[str]:
+        stated = span.facts
+        if premise is not None:  # the question's own year or month may be repeated
+            stated = replace(
+                stated, years=stated.years | premise.years, months=stated.months | premise.months
+            )
+        missing = claim_facts.missing_from(stated)
         stems = span.stems | self._context[span.passage]
         missing += [f"name '{n.text}'" for n in names if not n.found_in(stems)]
         return missing

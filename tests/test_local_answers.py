@@ -12,12 +12,20 @@ from pathlib import Path
 import pytest
 
 from index.sync import sync
+from rag.answering import Evidence
 from rag.assistant import Assistant
 from rag.backends import DEFAULT_LOCAL_MODEL
 from rag.config import Settings
+from rag.embeddings import DEFAULT_EMBEDDING_MODEL as E5
+from rag.embeddings import load_embeddings
 from rag.errors import ModelPackagesMissingError
 from rag.evaluate import answer_language
+from rag.evidence import for_prompt
+from rag.llm import LLMBackend, answer_messages
+from rag.local_llm import LocalChatModel
 from rag.local_model import ensure_model
+from rag.question import analyze
+from rag.verify import SupportIndex
 
 pytestmark = pytest.mark.slow
 
@@ -92,3 +100,21 @@ def test_concurrent_questions_are_all_answered(assistant: Assistant) -> None:
         thread.join(timeout=600)
     assert set(answers) == set(questions)
     assert all(not a.abstained for a in answers.values())  # type: ignore[attr-defined]
+
+
+def test_a_prompt_too_long_for_the_model_is_cut_not_crashed(
+    assistant: Assistant, model_cache: Path
+) -> None:
+    query = analyze("Whom did Sergei Lavrov visit in Jakarta?")
+    passages = assistant.retrieve(query)
+    evidence = Evidence(passages, SupportIndex(passages, load_embeddings(E5, model_cache)))
+    units = for_prompt(query, passages, evidence.support.similarities(query.text))
+    path = ensure_model(DEFAULT_LOCAL_MODEL, model_cache)
+    probe = LocalChatModel(model_path=path, n_ctx=4096, parallel=1, threads=1)
+    one = probe.get_num_tokens_from_messages(answer_messages(query, passages, units[:1]))
+    full = probe.get_num_tokens_from_messages(answer_messages(query, passages, units))
+    assert full > one + 60, "the test needs a prompt that several sentences make long"
+    # Room for one sentence and a short answer, not for all of them.
+    tight = LocalChatModel(model_path=path, n_ctx=one + 50, max_tokens=40, parallel=1, threads=1)
+    answer = "".join(LLMBackend(tight, name="tight").generate(query, evidence))
+    assert answer.strip()
