@@ -105,7 +105,7 @@ def test_concurrent_questions_are_all_answered(assistant: Assistant) -> None:
 def test_a_prompt_too_long_for_the_model_is_cut_not_crashed(
     assistant: Assistant, model_cache: Path
 ) -> None:
-    query = analyze("Whom did Sergei Lavrov visit in Jakarta?")
+    query = analyze("What did Russia and China discuss?")  # several sentences answer it
     passages = assistant.retrieve(query)
     evidence = Evidence(passages, SupportIndex(passages, load_embeddings(E5, model_cache)))
     units = for_prompt(query, passages, evidence.support.similarities(query.text))
