@@ -29,6 +29,7 @@ from rag.retrieve import HybridRetriever
 from rag.schema import Answer, Passage, Sources
 from rag.text.language import detect_language
 from rag.text.stem import text_stems
+from rag.text.terms import extract_terms
 from rag.verify import SupportIndex
 
 # Letters and symbols that print as nothing: a question of only these is empty.
@@ -112,7 +113,7 @@ class Assistant:
         return question
 
     def retrieve(self, question: str | Query, k: int | None = None) -> list[Passage]:
-        """The best passages for `question`, best first (at most one per article)."""
+        """The best passages for `question`, best first (at most two parts of one article)."""
         query = question if isinstance(question, Query) else analyze(self._check_question(question))
         return self._retriever.search(query, k or self.settings.k)
 
@@ -236,14 +237,15 @@ _default_lock = threading.Lock()
 
 
 def _on_topic(query: Query, text: str) -> bool:
-    """Whether the answer names something the question names.
+    """Whether the answer, if it names anyone or anywhere, names something the question names.
 
     A supported sentence about something else (another meeting, another country) does not
-    answer the question.
+    answer the question; a bare date or number may.
     """
-    names = [t for t in query.terms if t.kind in ("name", "place")]
+    named = [t for t in query.terms if t.kind in ("name", "place")]
     stems = text_stems(text)
-    return not names or any(t.match(stems) for t in names)
+    answer_names = any(t.kind in ("name", "place") for t in extract_terms(text))
+    return not named or not answer_names or any(t.match(stems) for t in named)
 
 
 def ask(

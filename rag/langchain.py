@@ -1,6 +1,6 @@
 """mitra as LangChain components: a retriever and an answering chain.
 
-`MitraRetriever` is mitra's hybrid search (dense and BM25, fused; one passage per story) as a
+`MitraRetriever` is mitra's hybrid search (dense and BM25, fused; each story from one article) as a
 `BaseRetriever`. `answer_chain()` is the whole assistant as a `Runnable`: a question in, a
 checked `Answer` with citations out.
 

@@ -19,14 +19,14 @@ CANDIDATES = 40
 
 
 class HybridRetriever:
-    """Finds the best passages for a question, at most one merged passage per article."""
+    """Finds the best passages for a question, at most two parts of any one article."""
 
     def __init__(self, reader: IndexReader, embeddings: Embeddings) -> None:
         self._reader = reader
         self._embeddings = embeddings
 
     def search(self, query: Query, k: int) -> list[Passage]:
-        """The `k` best passages, best first; several hits in one article are merged."""
+        """The `k` best passages, best first; overlapping hits in one article are merged."""
         view = self._reader.view()
         fused: dict[str, float] = defaultdict(float)
         # A question about a time looks deeper, then puts what happened then first.
@@ -87,13 +87,12 @@ def _within(passage: Passage, period: Period) -> bool:
 
 
 def _one_per_story(passages: list[Passage], headers: dict[str, dict[str, object]]) -> list[Passage]:
-    """The best passage of each story: copies of one report in several outlets take one slot."""
-    seen: set[str] = set()
+    """Each story shown from one article, its best: copies in other outlets take no slot."""
+    shown_by: dict[str, str] = {}  # story -> the article that shows it
     kept = []
     for passage in passages:
         story = str(headers[passage.article_id].get("story_id") or passage.article_id)
-        if story not in seen:
-            seen.add(story)
+        if shown_by.setdefault(story, passage.article_id) == passage.article_id:
             kept.append(passage)
     return kept
 
@@ -136,10 +135,15 @@ def _merge_by_article(
     passages = []
     for article_id, article_chunks in by_article.items():
         top = article_chunks[0]
-        # A neighbouring chunk that also matched joins the best one: one passage per article.
+        # A neighbouring chunk that also matched joins the best one.
         span = [top, *(c for c in article_chunks[1:3] if _overlapping(top, c))]
         span.sort(key=lambda c: c.start)
         passages.append(_passage(span, top, fused[top.chunk_id] / best, headers[article_id]))
+        # Another part of the same article may hold the answer: it competes for a slot too.
+        other = next((c for c in article_chunks if not any(_overlapping(c, s) for s in span)), None)
+        if other is not None:
+            score = fused[other.chunk_id] / best
+            passages.append(_passage([other], other, score, headers[article_id]))
     passages.sort(key=lambda p: p.score, reverse=True)
     return passages
 

@@ -172,13 +172,18 @@ def _names(claim: str) -> list[_Name]:
     """
     names = []
     for run, first in _capitalised_runs(claim):
-        places = [t for t in extract_terms(run) if t.kind == "place"]
+        terms = extract_terms(run)
+        places = [t for t in terms if t.kind == "place"]
         names += [_Name(t.text, t.alternatives + broader_alternatives(t)) for t in places]
         in_places = {w.lower() for t in places for w in t.text.split()}
         kept = [w for w in run.split() if w.lower() not in _NOT_NAMES | in_places]
         if not kept or (first and len(run.split()) == 1 and not places):
             continue
         last = kept[-1].lower()
+        # "Armed Forces Day" is "Hari Angkatan Bersenjata": dictionary words are checked by
+        # their translations (coverage), not as names.
+        if any(t.kind == "word" and last in t.text.lower().split() for t in terms):
+            continue
         names.append(_Name(" ".join(kept), ((stem(last),), (last,))))
     return names
 
