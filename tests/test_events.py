@@ -98,6 +98,11 @@ def test_no_date_is_invented() -> None:
     assert {e.date for e in undated} == {"--08-16"}  # the year is not known
 
 
+def test_the_dateline_city_is_no_partner() -> None:
+    text = "Jakarta - Rusia dan India sepakat memperluas kerja sama pertahanan."
+    assert {e.partner for e in extract_events(article(text))} == {"India"}
+
+
 def test_edits_update_events_and_pruning_removes_them(settings: Settings, articles: Path) -> None:
     sync([articles], settings)
     iran = {e.event_id for e in events("Iran", settings=settings)}

@@ -86,6 +86,9 @@ def test_sentences_and_datelines() -> None:
         "Baru",
     ]
     assert strip_dateline(spans[0]) == "Dr. Li tiba 6.760 km jauhnya."
+    assert strip_dateline("Jakarta - Rusia dan India sepakat.") == "Rusia dan India sepakat."
+    aside = "Putin - yang jarang bepergian - tiba."
+    assert strip_dateline(aside) == aside
 
 
 def test_facts_agree_across_languages() -> None:

@@ -58,8 +58,26 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
 
 
 def strip_dateline(line: str) -> str:
-    """The line without its dateline, when the prefix names an outlet or a place in capitals."""
+    """The line without its dateline.
+
+    A dateline names an outlet, a place in capitals, or is only a known place ("Jakarta -").
+    """
     match = _DATELINE.match(line)
-    if match and (OUTLET.search(match.group(0)) or re.search(r"[A-Z]{3,}", match.group(0))):
+    if not match:
+        return line
+    prefix = match.group(0)
+    if OUTLET.search(prefix) or re.search(r"[A-Z]{3,}", prefix) or _only_a_place(prefix):
         return line[match.end() :]
     return line
+
+
+def _only_a_place(prefix: str) -> bool:
+    from rag.text.gazetteer import gazetteer  # the gazetteer's tables load on first use
+
+    name = re.sub(r"\s*[-–—]\s*$", "", prefix).strip()
+    mentions = gazetteer().find(name)
+    return (
+        len(mentions) == 1
+        and not mentions[0].person
+        and (mentions[0].start, mentions[0].end) == (0, len(name))
+    )
