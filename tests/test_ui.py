@@ -476,6 +476,21 @@ def test_partnerships_filter_draw_list_and_export_events(assistant: Assistant) -
     assert "unknown partner &#x27;Atlantis&#x27;" in view.show("Atlantis", "", "", "")[0]
 
 
+def test_old_csv_exports_are_removed(
+    assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = Partnerships(assistant)
+    view.exports = tmp_path
+    monkeypatch.setattr("ui.partnerships.KEPT_EXPORTS", 2)
+    exports = []
+    for partner in ("", "Iran", "", "India"):  # the first export again: now a recent one
+        exports.append(view.show(partner, "", "", "")[3])
+        time.sleep(0.05)  # apart by more than the file system's clock step
+    first, last = exports[0], exports[-1]
+    assert first and last and Path(first).exists() and Path(last).exists()
+    assert len(list(tmp_path.iterdir())) == 2
+
+
 def test_library_page_searches_filters_sorts_and_pages_3285_articles(tmp_path: Path) -> None:
     """The Library's one query, in SQL over a catalog the size of the news-2025 batch."""
     catalog = Catalog.create(tmp_path / "catalog.sqlite3")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 TABLE_HEADERS = ["#", "Date", "Partner", "Kind", "Status", "Quote", "Outlet"]
 QUOTE_CHARS = 120
+KEPT_EXPORTS = 50  # CSV files kept for download; older ones are removed
 EMPTY_ARTICLE = '<p class="hint">Click a row or a point: its quote appears here in its article.</p>'
 # A click on a chart point opens its event, as a click on its table row does.
 POINT_CLICK = """
@@ -104,7 +106,16 @@ class Partnerships:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "partnership-events.csv"
         path.write_bytes(data)
+        folder.touch()  # the same export again is a recent one
+        _keep_newest(self.exports, KEPT_EXPORTS)
         return str(path)
+
+
+def _keep_newest(exports: Path, kept: int) -> None:
+    """Remove all but the `kept` newest exports: each filter the users tried wrote one."""
+    folders = sorted(exports.iterdir(), key=lambda f: f.stat().st_mtime, reverse=True)
+    for folder in folders[kept:]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _summary(found: list[Event]) -> str:
