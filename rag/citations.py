@@ -233,6 +233,17 @@ def _masked(text: str) -> str:
     return _QUOTED.sub(lambda m: "q" * len(m.group(0)), text)
 
 
+# What joins two markers ("[1] and [2]") is no claim of its own.
+_CONNECTOR = re.compile(r"[\W_]*(?:and|dan|serta|or|atau)?[\W_]*", re.IGNORECASE)
+# A sentence opening with its marker ("[2] says that …", "[1] menyebutkan bahwa …").
+_REPORTING = re.compile(
+    r"^\s*(?:also\s+)?(?:mentions|says|states|reports|notes|adds|explains|confirms|shows)"
+    r"(?:\s+that)?\s+"
+    r"|^\s*(?:juga\s+)?(?:menyebutkan|mengatakan|menyatakan|melaporkan|menyebut)(?:\s+bahwa)?\s+",
+    re.IGNORECASE,
+)
+
+
 def _claims(sentence: str, n_passages: int) -> list[_Claim]:
     """The sentence cut before each run of markers.
 
@@ -241,22 +252,34 @@ def _claims(sentence: str, n_passages: int) -> list[_Claim]:
     """
     claims: list[_Claim] = []
     position = 0
+    leading: list[int] = []  # "[3] mentions that …": the marker cites what follows
     for match in _MARKERS.finditer(_masked(sentence)):  # "[1]" quoted from an article is text
         text = sentence[position : match.start()]
         cited = [n - 1 for g in re.findall(_NUMBERS, match.group(0)) for n in _numbers(g)]
         cited = [i for i in dict.fromkeys(cited) if 0 <= i < n_passages]
-        if re.search(r"[^\W\d_]{2}", text):
-            claims.append(_Claim(text, cited))
+        if re.search(r"[^\W\d_]{2}", text) and not _CONNECTOR.fullmatch(text):
+            said = _without_reporting_verb(text) if leading else text
+            claims.append(_Claim(said, leading + cited))
+            leading = []
         elif claims:
             claims[-1].cited += cited
+        else:
+            leading += cited
         position = match.end()
     tail = _trailing_punctuation(sentence[position:])
     if len(re.findall(r"[^\W\d_]{2,}", tail)) >= 3 or not claims:
         if re.search(r"[^\W\d_]{2}", tail):
-            claims.append(_Claim(tail, []))
+            claims.append(_Claim(_without_reporting_verb(tail) if leading else tail, leading))
     elif tail.strip():
         claims[-1].text += tail
     return claims
+
+
+def _without_reporting_verb(text: str) -> str:
+    """What follows a sentence's opening marker: "mentions that the meeting …" → "The meeting …"."""
+    rest = _REPORTING.sub("", text, count=1)
+    body = rest.lstrip()
+    return body[:1].upper() + body[1:]
 
 
 def _trailing_punctuation(tail: str) -> str:

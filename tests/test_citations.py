@@ -122,6 +122,21 @@ def test_wrong_or_missing_markers_are_replaced_by_the_supporting_source(
     assert "[1]" in answer.text and answer.text.count("[2]") == 1
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "[2] mentions that Putin met China's defence minister Li Shangfu in Moscow on Sunday.",
+        "Putin met China's defence minister Li Shangfu in Moscow on Sunday [2] and [2].",
+    ],
+)
+def test_a_marker_opening_the_sentence_or_joined_by_and_cites_the_claim(
+    reply: str, passages: list[Passage], support: SupportIndex
+) -> None:
+    _, answer = check(reply, passages, support)
+    assert answer.removed == 0 and [c.article_id[:3] for c in answer.citations] == ["001"]
+    assert answer.text == "Putin met China's defence minister Li Shangfu in Moscow on Sunday [1]."
+
+
 def test_markers_are_renumbered_by_first_use_and_bad_ones_ignored(
     passages: list[Passage], support: SupportIndex
 ) -> None:
