@@ -21,6 +21,7 @@ from langchain_core.embeddings import Embeddings
 from rag.schema import Passage
 from rag.text.dates import MONTHS, find_dates
 from rag.text.facts import WEEKDAYS, Facts, facts
+from rag.text.gazetteer import gazetteer
 from rag.text.sentences import split_sentences
 from rag.text.stem import Stems, stem, text_stems
 from rag.text.terms import broader_alternatives, coverage, extract_terms
@@ -177,7 +178,7 @@ def _names(claim: str) -> list[_Name]:
         names += [_Name(t.text, t.alternatives + broader_alternatives(t)) for t in places]
         in_places = {w.lower() for t in places for w in t.text.split()}
         kept = [w for w in run.split() if w.lower() not in _NOT_NAMES | in_places]
-        if not kept or (first and len(run.split()) == 1 and not places):
+        if not kept or (first and len(run.split()) == 1 and not places and not _leader(run)):
             continue
         last = kept[-1].lower()
         # "Armed Forces Day" is "Hari Angkatan Bersenjata": dictionary words are checked by
@@ -186,6 +187,11 @@ def _names(claim: str) -> list[_Name]:
             continue
         names.append(_Name(" ".join(kept), ((stem(last),), (last,))))
     return names
+
+
+def _leader(word: str) -> bool:
+    """Whether the gazetteer knows `word` as a leader's name ("Pezeshkian")."""
+    return any(m.person for m in gazetteer().find(word))
 
 
 def _capitalised_runs(text: str) -> list[tuple[str, bool]]:

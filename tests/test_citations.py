@@ -170,6 +170,16 @@ def test_an_unsupported_sentence_is_left_out_and_said_so(
     assert "left out" in answer.text and claim.split(" [")[0] not in answer.text
 
 
+def test_a_leader_opening_the_sentence_must_be_in_the_source(
+    passages: list[Passage], support: SupportIndex
+) -> None:
+    # Li Shangfu's visit, dated, given to Iran's president.
+    _, answer = check("Pezeshkian met Putin in Moscow on Sunday (16/4/23) [2].", passages, support)
+    assert answer.abstained and answer.removed == 1
+    _, answer = check("Putin met Li Shangfu in Moscow on Sunday (16/4/23) [2].", passages, support)
+    assert not answer.abstained and answer.removed == 0
+
+
 def test_flag_mode_keeps_the_sentence_unverified(
     passages: list[Passage], support: SupportIndex
 ) -> None:
