@@ -17,7 +17,10 @@ from ui_articles import NEEDLE, synthetic_library, write_extra_articles
 from ui_server import running_ui
 
 from index.sync import sync
+from rag.backends import DEFAULT_LOCAL_MODEL
 from rag.config import Settings
+from rag.errors import ModelPackagesMissingError
+from rag.local_model import ensure_model
 from rag.text.dates import format_date
 from rag.text.language import detect_language
 
@@ -249,7 +252,7 @@ def test_the_sources_show_before_the_answer_and_a_story_names_its_other_outlet(
     reader.locator(".reader-close").click()
     expect(reader).to_have_count(0)
     expect(page.locator("#mitra-chat .bot").last.locator("a.cite").first).to_be_visible()
-    screenshot(page, "chat.png", DOCS)
+    screenshot(page, "chat-extractive.png")
     assert hosts == {page.url.split("/")[2]}
 
 
@@ -461,3 +464,32 @@ def test_the_library_at_scale_searches_filters_sorts_pages_and_removes(
     for article_id in ids:
         expect(page.locator(table)).not_to_contain_text(article_id)
     screenshot(page, "library.png", DOCS)
+
+
+@pytest.fixture(scope="module")
+def llm_url(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Iterator[str]:
+    """A page answering with the bundled LLM, as `make run` starts it."""
+    try:
+        ensure_model(DEFAULT_LOCAL_MODEL, model_cache)
+    except ModelPackagesMissingError as exc:
+        pytest.skip(str(exc))
+    data = tmp_path_factory.mktemp("ui-llm") / "data"
+    with running_ui(data, {"MITRA_MODEL_CACHE": str(model_cache), "MITRA_LLM": "local"}) as url:
+        yield url
+
+
+def test_the_bundled_llm_answers_in_english_citing_an_indonesian_article(
+    browser: Browser, llm_url: str, dialogs: list[str], hosts: set[str]
+) -> None:
+    for page in open_page(browser, llm_url, dialogs, hosts):
+        expect(page.locator("body")).to_contain_text(f"local:{DEFAULT_LOCAL_MODEL}")
+        ask(page, "Whom did Sergei Lavrov visit in Jakarta?", 0)
+        answer = page.locator("#mitra-chat .bot").last
+        expect(answer).to_contain_text("Retno Marsudi")
+        assert detect_language(answer.inner_text()) == "en"
+        answer.locator("a.cite").first.click()
+        quote = page.locator("#mitra-sources .passage mark").first
+        expect(quote).to_contain_text("Lavrov")
+        assert detect_language(quote.inner_text()) == "id"
+        screenshot(page, "chat.png", DOCS)
+        assert hosts == {page.url.split("/")[2]} and not dialogs
