@@ -124,6 +124,10 @@ def _metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
         metrics[f"gold in top {k}"] = _rate([r[f"hit@{k}"] for r in answerable])
     metrics["gold cited"] = _rate([r["gold_cited"] for r in answerable])
     metrics["answer accuracy"] = _rate([r["correct"] for r in answerable])
+    # An English question answered by a correct Indonesian quote is not answered for its reader.
+    metrics["accurate, in the question's language"] = _rate(
+        [r["correct"] and r["language_match"] for r in answerable]
+    )
     metrics["answer language = question language"] = _rate([r["language_match"] for r in rows])
     precisions = [
         r["citation_precision"] for r in answerable if r["citation_precision"] is not None

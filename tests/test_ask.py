@@ -148,6 +148,43 @@ def test_cli_prints_answer_and_sources(indexed: Settings, assistant: Assistant) 
         assert text[citation["start"] : citation["end"]] == citation["quote"]
 
 
+def test_cli_eval_counts_an_answer_in_the_wrong_language(indexed: Settings, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.jsonl"
+    rows = [
+        # The extractive backend answers an English question with an Indonesian quote.
+        {
+            "question": "Whom did Sergei Lavrov visit in Jakarta?",
+            "lang": "en",
+            "type": "factoid",
+            "gold": ["003_132bb7926b8ada7c.txt"],
+            "must": [["Retno"]],
+        },
+        {
+            "question": "Siapa yang dikunjungi Lavrov di Jakarta?",
+            "lang": "id",
+            "type": "factoid",
+            "gold": ["003_132bb7926b8ada7c.txt"],
+            "must": [["Retno"]],
+        },
+        {
+            "question": "How many tanks did Russia sell to Brazil?",
+            "lang": "en",
+            "type": "unanswerable",
+            "gold": [],
+            "must": [],
+        },
+    ]
+    questions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = mitra(indexed, "eval", str(questions), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((tmp_path / "out" / "report.json").read_text())["metrics"]
+    assert metrics["all"]["answer accuracy"] == 1.0 and metrics["all"]["gold in top 1"] == 1.0
+    assert metrics["en"]["accurate, in the question's language"] == 0.0
+    assert metrics["id"]["accurate, in the question's language"] == 1.0
+    assert metrics["all"]["abstention (unanswerable)"] == 1.0
+    assert "| answer language = question language |" in (tmp_path / "out" / "report.md").read_text()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
