@@ -45,6 +45,11 @@ _TITLES = frozenset(
     "committee parliament assembly administration the a an".split()
 )
 _NOT_NAMES = _TITLES | set(MONTHS) | set(WEEKDAYS)
+# Roles a claim gives someone must be in the passage: "the ambassador" is not "the prime minister".
+_ROLES = frozenset(
+    "ambassador minister president commander admiral spokesman spokesperson secretary chairman "
+    "director colonel king prime".split()
+)
 _ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}")  # "A.S." is "AS", the United States
 
 
@@ -111,11 +116,14 @@ class SupportIndex:
         claim_facts = facts(claim)
         names = _names(claim)
         words = [t for t in extract_terms(claim) if t.kind == "word"]
+        roles = [t for t in words if _ROLES.intersection(t.text.lower().split())]
         candidates = []
         for i in np.argsort(-similarities)[:8]:
             span = self.spans[int(i)]
             missing = self._missing(span, claim_facts, names, premise)
-            covered = coverage(words, span.stems | self._context[span.passage])
+            context = span.stems | self._context[span.passage]
+            missing += [f"role '{t.text}'" for t in roles if not t.match(context)]
+            covered = coverage(words, context)
             candidates.append(Support(span, float(similarities[i]), tuple(missing), covered))
         supported = [c for c in candidates if c.supported]
         if supported:

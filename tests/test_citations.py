@@ -180,6 +180,20 @@ def test_a_leader_opening_the_sentence_must_be_in_the_source(
     assert not answer.abstained and answer.removed == 0
 
 
+@pytest.mark.parametrize(("role", "supported"), [("prime minister", True), ("ambassador", False)])
+def test_the_role_given_to_someone_must_be_the_sources(
+    role: str, supported: bool, embeddings: MitraEmbeddings
+) -> None:
+    text = (
+        "Presiden Iran Masoud Pezeshkian telah setuju untuk mengunjungi perdana menteri Rusia "
+        "di Moskow, menurut kantor berita RIA."
+    )
+    passage = Passage("x.txt", "x#0", 0.5, text, "Iran", "RIA", "2024-10-11", 0, len(text))
+    reply = f"Iran's president has agreed to visit Russia's {role} in Moscow [1]."
+    _, answer = check(reply, [passage], SupportIndex([passage], embeddings))
+    assert answer.abstained is not supported
+
+
 def test_flag_mode_keeps_the_sentence_unverified(
     passages: list[Passage], support: SupportIndex
 ) -> None:
