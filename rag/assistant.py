@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import unicodedata
@@ -27,11 +28,17 @@ from rag.question import Query, analyze
 from rag.reader import IndexReader
 from rag.retrieve import HybridRetriever
 from rag.schema import Answer, Passage, Sources
+from rag.text.facts import facts
 from rag.text.language import detect_language
 from rag.text.stem import text_stems
 from rag.text.terms import extract_terms
 from rag.verify import SupportIndex
 
+_RELATIVE_TIME = re.compile(
+    r"\b(?:ago|last|next|yesterday|tomorrow|today|earlier|later|lalu|depan|kemarin|besok|"
+    r"tadi|silam)\b",
+    re.IGNORECASE,
+)
 # Letters and symbols that print as nothing: a question of only these is empty.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 
@@ -156,12 +163,13 @@ class Assistant:
         support = SupportIndex(passages, self._embeddings)
         evidence = Evidence(passages, support, listing=bool(listed))
         checked = yield from self._checked(query, evidence, backend.generate(query, evidence))
-        if checked.abstained or not _on_topic(query, checked.text):
+        on_topic = _on_topic(query, checked.text)
+        if checked.abstained or not on_topic or not _gives_what_is_asked(query, checked.text):
             second = yield from self._checked(query, evidence, backend.fallback(query, evidence))
             removed = checked.removed + second.removed
             if not second.abstained:
                 checked = replace(second, removed=removed)
-            elif not checked.abstained:  # what was said is true but answers something else
+            elif not checked.abstained and not on_topic:  # true, but about something else
                 checked = CheckedAnswer(ABSTENTION[query.language], [], True, removed)
         yield Answer(
             question=question,
@@ -246,6 +254,17 @@ def _on_topic(query: Query, text: str) -> bool:
     stems = text_stems(text)
     answer_names = any(t.kind in ("name", "place") for t in extract_terms(text))
     return not named or not answer_names or any(t.match(stems) for t in named)
+
+
+def _gives_what_is_asked(query: Query, text: str) -> bool:
+    """Whether an answer to "when" states a time, and one to "how many" an amount."""
+    text = re.sub(r"\[\d+\]", " ", text)  # markers are no amounts
+    said = facts(text)
+    if query.kind == "when":
+        return bool(said.years or said.months or said.weekdays or _RELATIVE_TIME.search(text))
+    if query.kind == "count":
+        return bool(said.numbers or said.vague)
+    return True
 
 
 def ask(

@@ -320,3 +320,14 @@ def test_the_condensed_question_is_what_the_assistant_retrieves_with(
     result = assistant.ask("Bagaimana dengan latihan itu?", history=history, llm="fake")
     assert searched == ["Rusia dan Indonesia latihan militer bersama"]
     assert result.backend == "fake"
+
+
+def test_an_answer_to_when_without_a_time_gives_way_to_the_sentence_that_says_it(
+    settings: Settings, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sync([articles], settings)
+    backend = replying("Putin menerima Li Shangfu di Moskow [1].")  # true, but not when
+    monkeypatch.setattr(rag.assistant, "make_backend", lambda spec, settings: backend)
+    result = Assistant(settings).ask("Kapan Putin menerima Li Shangfu di Moskow?", llm="fake")
+    assert not result.abstained and "16/4" in result.text, result.text
+    assert result.citations and all(c.verified for c in result.citations)
