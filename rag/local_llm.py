@@ -88,6 +88,11 @@ class LocalChatModel(BaseChatModel):
         }
 
     @property
+    def model_name(self) -> str:
+        """The model file's name without `.gguf` ("qwen2.5-1.5b")."""
+        return self.model_path.name.removesuffix(".gguf")
+
+    @property
     def http_url(self) -> str:
         """The OpenAI-compatible base URL of the same server on loopback (`…/v1`)."""
         return f"{self._server().listening_address}/v1"
@@ -127,7 +132,9 @@ class LocalChatModel(BaseChatModel):
         message = AIMessage(
             content=choice["message"].get("content") or "",
             usage_metadata=_usage(reply["usage"]),
-            response_metadata=_metadata(choice.get("finish_reason"), reply.get("timings")),
+            response_metadata=_metadata(
+                choice.get("finish_reason"), reply.get("timings"), self.model_name
+            ),
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -164,7 +171,7 @@ class LocalChatModel(BaseChatModel):
                 if isinstance(event, Exception):
                     raise _failed(event) from event
                 _raise_for_error(event, request["max_tokens"])
-                chunk = _chunk(event)
+                chunk = _chunk(event, self.model_name)
                 if chunk is None:
                     continue
                 if run_manager:
@@ -283,8 +290,11 @@ def _raise_for_error(reply: dict[str, Any], max_tokens: int) -> None:
     raise _failed(error.get("message") or error)
 
 
-def _chunk(event: dict[str, Any]) -> ChatGenerationChunk | None:
-    """The LangChain chunk for one streamed event; None for one carrying nothing."""
+def _chunk(event: dict[str, Any], model_name: str) -> ChatGenerationChunk | None:
+    """The LangChain chunk for one streamed event; None for one carrying nothing.
+
+    The last one, with the usage, also names the model.
+    """
     choices = event.get("choices") or [{}]
     text = (choices[0].get("delta") or {}).get("content") or ""
     finish = choices[0].get("finish_reason")
@@ -294,7 +304,9 @@ def _chunk(event: dict[str, Any]) -> ChatGenerationChunk | None:
     message = AIMessageChunk(
         content=text,
         usage_metadata=_usage(usage) if usage else None,
-        response_metadata=_metadata(finish, event.get("timings") if usage else None),
+        response_metadata=_metadata(
+            finish, event.get("timings") if usage else None, model_name if usage else None
+        ),
     )
     return ChatGenerationChunk(message=message)
 
@@ -307,9 +319,13 @@ def _usage(usage: dict[str, Any]) -> UsageMetadata:
     )
 
 
-def _metadata(finish: str | None, timings: dict[str, Any] | None) -> dict[str, Any]:
-    """`finish_reason` ("stop" or "length"), and llama.cpp's `timings` (tokens/s, cache hits)."""
+def _metadata(
+    finish: str | None, timings: dict[str, Any] | None, model_name: str | None
+) -> dict[str, Any]:
+    """The response metadata: `finish_reason`, llama.cpp's `timings` and `model_name`."""
     metadata: dict[str, Any] = {}
+    if model_name:
+        metadata["model_name"] = model_name
     if finish:
         metadata["finish_reason"] = finish
     if timings:

@@ -252,7 +252,7 @@ def test_the_sources_show_before_the_answer_and_a_story_names_its_other_outlet(
     reader.locator(".reader-close").click()
     expect(reader).to_have_count(0)
     expect(page.locator("#mitra-chat .bot").last.locator("a.cite").first).to_be_visible()
-    screenshot(page, "chat-extractive.png")
+    screenshot(page, "story.png", DOCS)
     assert hosts == {page.url.split("/")[2]}
 
 
