@@ -11,6 +11,8 @@ questions in turn, each in a new conversation, through the `/chat` endpoint the 
 (Gradio's queue included), until the time or the request budget is spent. The same questions
 then go through `rag.ask()` in this process, one at a time. Prints errors (there must be none),
 p50/p95 latency and throughput for both, and the app/direct latency ratios; exits 1 on errors.
+Answers come from the backend `MITRA_LLM` names: the local LLM by default; `MITRA_LLM=extractive`
+measures the app and its queue alone.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="mitra-qbench-"))
-    settings = Settings(data_dir=data_dir)
+    settings = Settings(data_dir=data_dir, llm="extractive")
     paths = [BUNDLED_ARTICLES]
     if args.news.exists():
         batch = data_dir / "news.jsonl"
