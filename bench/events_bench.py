@@ -37,7 +37,7 @@ from index import BUNDLED_ARTICLES  # noqa: E402
 from index.chunk import chunk_text  # noqa: E402
 from index.clean import Article, clean_article  # noqa: E402
 from index.events import extract_events  # noqa: E402
-from index.load import RawArticle, load_paths  # noqa: E402
+from index.load import load_paths  # noqa: E402
 from rag.catalog import EventRecord  # noqa: E402
 from rag.embeddings import load_embeddings  # noqa: E402
 from rag.text.dates import find_dates  # noqa: E402
@@ -55,24 +55,11 @@ def half(article_id: str) -> str:
 
 def load_articles(news: Path) -> list[Article]:
     """The seeds, and every news-2025 article, cleaned the way the indexer cleans them."""
-    articles = [clean_article(raw) for raw in load_paths([BUNDLED_ARTICLES], 10**7).articles]
+    paths = [BUNDLED_ARTICLES, news]
     if not news.exists():
         print(f"{news} not found: measuring the seeds alone", file=sys.stderr)
-        return articles
-    with news.open(encoding="utf-8") as lines:
-        for line in lines:
-            r = json.loads(line)
-            raw = RawArticle(
-                article_id=r["id"],
-                path="x",
-                text=r["text"],
-                title=r["title"],
-                date=r["date"],
-                url=r["url"],
-                outlet=r["source"],
-            )
-            articles.append(clean_article(raw))
-    return articles
+        paths = [BUNDLED_ARTICLES]
+    return [clean_article(raw) for raw in load_paths(paths, 10**7).articles]
 
 
 @dataclass

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from index import stories  # noqa: E402
 from index.chunk import chunk_text  # noqa: E402
 from index.clean import clean_article  # noqa: E402
-from index.load import RawArticle  # noqa: E402
+from index.load import load_paths  # noqa: E402
 from index.stories import StoryMember, group_stories, signature  # noqa: E402
 
 DEFAULT_NEWS = ROOT.parent / "shared" / "news-2025" / "articles.jsonl"
@@ -49,28 +49,17 @@ TARGET_PRECISION, TARGET_RECALL = 0.95, 0.9
 def load_news(path: Path) -> list[dict[str, str]]:
     """News records with the text cleaned the way the indexer cleans it."""
     records = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            r = json.loads(line)
-            raw = RawArticle(
-                article_id=r["id"],
-                path="x",
-                text=r["text"],
-                title=r["title"],
-                date=r["date"],
-                url=r["url"],
-                outlet=r["source"],
-            )
-            article = clean_article(raw)
-            records.append(
-                {
-                    "id": r["id"],
-                    "date": r["date"],
-                    "outlet": r["source"],
-                    "agency": article.agency,
-                    "text": article.text,
-                }
-            )
+    for raw in load_paths([path], 10**7).articles:
+        article = clean_article(raw)
+        records.append(
+            {
+                "id": raw.article_id,
+                "date": raw.date,
+                "outlet": raw.outlet,
+                "agency": article.agency,
+                "text": article.text,
+            }
+        )
     return records
 
 

@@ -13,16 +13,14 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import free_port, stop_process
+from conftest import free_port, start_chroma, stop_process
 from test_load import run_mitra
 
 from index import BUNDLED_ARTICLES
@@ -272,23 +270,8 @@ def test_a_chroma_server_that_never_answers_fails_within_the_timeout(
 def test_a_chroma_server_that_stops_answering_is_a_one_line_error(
     tmp_path: Path, articles: Path, model_cache: Path
 ) -> None:
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    server, url = start_chroma(tmp_path / "server")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline
-                time.sleep(0.3)
         settings = Settings(
             data_dir=tmp_path / "data",
             model_cache=model_cache,
