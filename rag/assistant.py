@@ -24,6 +24,7 @@ from rag.errors import (
     ModelPackagesMissingError,
     QuestionError,
 )
+from rag.evidence import source_label
 from rag.question import Query, analyze
 from rag.reader import IndexReader
 from rag.retrieve import HybridRetriever
@@ -163,7 +164,7 @@ class Assistant:
         support = SupportIndex(passages, self._embeddings)
         evidence = Evidence(passages, support, listing=bool(listed))
         checked = yield from self._checked(query, evidence, backend.generate(query, evidence))
-        on_topic = _on_topic(query, checked.text)
+        on_topic = _on_topic(query, checked.text, passages)
         if checked.abstained or not on_topic or not _gives_what_is_asked(query, checked.text):
             second = yield from self._checked(query, evidence, backend.fallback(query, evidence))
             removed = checked.removed + second.removed
@@ -244,12 +245,17 @@ _default: Assistant | None = None
 _default_lock = threading.Lock()
 
 
-def _on_topic(query: Query, text: str) -> bool:
+def _on_topic(query: Query, text: str, passages: Sequence[Passage]) -> bool:
     """Whether the answer, if it names anyone or anywhere, names something the question names.
 
     A supported sentence about something else (another meeting, another country) does not
-    answer the question; a bare date or number may.
+    answer the question; a bare date or number may. Who reported it (`According to KONTAN.CO.ID
+    (17 Aug)`) is no subject.
     """
+    for passage in passages:
+        text = text.replace(source_label(passage, query.language), " ")
+        if passage.outlet:
+            text = text.replace(passage.outlet, " ")
     named = [t for t in query.terms if t.kind in ("name", "place")]
     stems = text_stems(text)
     answer_names = any(t.kind in ("name", "place") for t in extract_terms(text))

@@ -62,6 +62,11 @@ def assert_quotes_verbatim(assistant: Assistant, citations: list) -> None:
             "001_b0b6c7e473a13e24.txt",
             "Februari 2022",
         ),
+        (  # the quote names no one ("keduanya"); its source's outlet is no subject either
+            "Apa yang dipuji Putin dan Li Shangfu dalam pertemuan mereka?",
+            "001_b0b6c7e473a13e24.txt",
+            "kerja sama militer",
+        ),
     ],
 )
 def test_answers_cite_verbatim_quotes(
