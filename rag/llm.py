@@ -36,6 +36,7 @@ from rag.prompts import render_prompt
 from rag.question import Query
 from rag.schema import Passage
 from rag.text.dates import find_dates, format_date
+from rag.text.facts import english_scales
 from rag.text.language import detect_language
 
 OLLAMA_URL = "http://127.0.0.1:11434"
@@ -184,7 +185,7 @@ class LLMBackend:
             yield from quotes(list(units), passages, query.language)
             return
         sentences: list[_Sentence] = [
-            {"n": u.passage + 1, "text": " ".join(u.text.split())} for u in units
+            {"n": u.passage + 1, "text": english_scales(" ".join(u.text.split()))} for u in units
         ]
         prompt = render_prompt(
             "translate.md",
@@ -288,6 +289,8 @@ def answer_messages(
         by_passage.setdefault(unit.passage, [])
     for unit in sorted(units, key=lambda u: u.start):
         text = _resolved(unit.text, passages[unit.passage].date, query.language)
+        if query.language == "en":
+            text = english_scales(text)
         by_passage[unit.passage].append(" ".join(text.split()))
     sources: list[_Source] = [
         {

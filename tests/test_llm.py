@@ -187,6 +187,22 @@ def test_the_system_prompt_is_the_same_for_every_question() -> None:
     assert "Answer in English" in prompts[1][1].content
 
 
+def test_an_english_prompt_gives_amounts_in_english_words() -> None:
+    """Small models read "2 miliar" as "2 million"; the amount itself must not change."""
+    fund = Passage(
+        "a4", "a4#0", 0.9, "Danantara dan RDIF meluncurkan platform dengan modal 2 miliar euro "
+        "atau setara Rp37,64 triliun.", outlet="detik.com", date="2025-06-20"
+    )  # fmt: skip
+    for question, shown in (
+        ("How much capital will the Danantara and RDIF platform have?", "2 billion euro"),
+        ("How much capital will the Danantara and RDIF platform have?", "Rp37,64 trillion"),
+        ("Berapa modal platform Danantara dan RDIF?", "2 miliar euro atau setara Rp37,64 triliun"),
+    ):
+        query = analyze(question)
+        _, user = answer_messages(query, [fund], for_prompt(query, [fund], {}))
+        assert shown in user.content
+
+
 def test_a_missing_prompt_variable_fails_loudly() -> None:
     with pytest.raises(jinja2.UndefinedError, match="sources"):
         render_prompt("answer.md", question=QUESTION, language="English", fence="```")

@@ -24,6 +24,12 @@ _SCALES = {
     "million": 1e6, "miliar": 1e9, "milyar": 1e9, "billion": 1e9, "triliun": 1e12,
     "trillion": 1e12,
 }  # fmt: skip
+# Indonesian amounts in English words: small models read "2 miliar" as "2 million".
+_ENGLISH_SCALES = {
+    "ribu": "thousand", "juta": "million", "miliar": "billion", "milyar": "billion",
+    "triliun": "trillion",
+}  # fmt: skip
+_SCALE_AFTER_DIGIT = re.compile(rf"(?<=\d)(\s*)({'|'.join(_ENGLISH_SCALES)})\b", re.IGNORECASE)
 # Vague amounts: "puluhan ribu" and "tens of thousands" are one fact.
 _VAGUE = {
     "puluhan": "tens", "dozens": "tens", "tens": "tens", "belasan": "teens",
@@ -183,4 +189,14 @@ def _is_week(words: list[str], i: int) -> bool:
         before in _UNITS
         or before in ("se", "beberapa", "dalam")
         or after in ("lalu", "depan", "ini", "terakhir", "kemarin")
+    )
+
+
+def english_scales(text: str) -> str:
+    """`text` with each amount's Indonesian scale word in English ("2 miliar" → "2 billion").
+
+    The amount stays the same fact (`facts`) either way.
+    """
+    return _SCALE_AFTER_DIGIT.sub(
+        lambda m: f"{m.group(1) or ' '}{_ENGLISH_SCALES[m.group(2).lower()]}", text
     )
