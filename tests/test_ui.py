@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -489,6 +490,34 @@ def test_old_csv_exports_are_removed(
     first, last = exports[0], exports[-1]
     assert first and last and Path(first).exists() and Path(last).exists()
     assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_an_export_is_whole_while_the_same_export_is_written_again(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    """The page fires a filter's event twice at once: a reader must never get a cut file."""
+    view = Partnerships(assistant)
+    view.exports = tmp_path
+    found = view.show("", "", "", "")[4]
+    path = Path(view.export(found) or "")
+    whole = path.read_bytes()
+    writing = threading.Event()
+    writing.set()
+
+    def export_again() -> None:
+        while writing.is_set():
+            view.export(found)
+
+    writers = [threading.Thread(target=export_again) for _ in range(3)]
+    for writer in writers:
+        writer.start()
+    try:
+        reads = [path.read_bytes() for _ in range(2000)]
+    finally:
+        writing.clear()
+        for writer in writers:
+            writer.join()
+    assert all(read == whole for read in reads)
 
 
 def test_library_page_searches_filters_sorts_and_pages_3285_articles(tmp_path: Path) -> None:

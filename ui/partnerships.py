@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -72,7 +73,7 @@ class Partnerships:
             found = []
         except Exception as exc:
             return render.status_html(friendly(exc), error=True), "", [], None, []
-        return _summary(found), timeline_svg(found), _rows(found), self._csv(found), found
+        return _summary(found), timeline_svg(found), _rows(found), self.export(found), found
 
     def open_row(self, found: list[Event], event: gr.SelectData) -> str:
         """A table row's event: its quote marked in its article."""
@@ -93,7 +94,7 @@ class Partnerships:
             return render.status_html(friendly(exc), error=True)
         return render.event_html(chosen, article["text"] if article else None)
 
-    def _csv(self, found: list[Event]) -> str | None:
+    def export(self, found: list[Event]) -> str | None:
         """The events as a CSV file (`mitra events --csv` columns), named by its content."""
         if not found:
             return None
@@ -105,7 +106,13 @@ class Partnerships:
         folder = self.exports / hashlib.sha256(data).hexdigest()[:16]
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "partnership-events.csv"
-        path.write_bytes(data)
+        if not path.exists():
+            # Written aside and renamed into place: the same export may be written by another
+            # request at this moment (the page fires a filter's event twice), and a reader must
+            # never get a cut file.
+            with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as staged:
+                staged.write(data)
+            os.replace(staged.name, path)
         folder.touch()  # the same export again is a recent one
         _keep_newest(self.exports, KEPT_EXPORTS)
         return str(path)
@@ -113,8 +120,13 @@ class Partnerships:
 
 def _keep_newest(exports: Path, kept: int) -> None:
     """Remove all but the `kept` newest exports: each filter the users tried wrote one."""
-    folders = sorted(exports.iterdir(), key=lambda f: f.stat().st_mtime, reverse=True)
-    for folder in folders[kept:]:
+    aged = []
+    for folder in exports.iterdir():
+        try:
+            aged.append((folder.stat().st_mtime, folder))
+        except FileNotFoundError:  # removed by a concurrent export
+            continue
+    for _, folder in sorted(aged, reverse=True)[kept:]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
