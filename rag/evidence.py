@@ -36,6 +36,8 @@ MIN_NAMES = 0.4
 # The IDF-weighted share of the question's topic words (checkable ones) a quote must contain.
 MIN_TOPIC = 0.5
 PAIR_PENALTY = 0.1
+# The weight of a question's word found only in the sentence's headline.
+HEADLINE_WORD = 0.5
 # A further sentence joins the answer when it scores at least this share of the best one.
 KEEP_RATIO = 0.8
 
@@ -194,10 +196,18 @@ def _coverage(query: Query, unit: Unit) -> float:
 
 
 def _share(query: Query, unit: Unit, weights: dict[Term, float]) -> float:
-    # Names count as present when the headline has them: the article is about them.
+    # Names count as present when the headline has them: the article is about them. A word
+    # only the headline has counts half: it is often the sentence's setting ("… jelang
+    # kunjungan Prabowo"), not what the sentence itself says.
     total = sum(weights.values()) or 1.0
     found = (
-        w * t.match(unit.stems if t.kind == "word" else unit.named) for t, w in weights.items()
+        w
+        * (
+            max(t.match(unit.stems), HEADLINE_WORD * t.match(unit.named))
+            if t.kind == "word"
+            else t.match(unit.named)
+        )
+        for t, w in weights.items()
     )
     return sum(found) / total
 

@@ -185,6 +185,23 @@ def test_instructions_inside_articles_are_not_followed(embeddings: MitraEmbeddin
     assert "16/4/23" in answer_text
 
 
+def test_a_sentence_answers_in_the_setting_its_headline_gives(
+    embeddings: MitraEmbeddings,
+) -> None:
+    """The question's "ahead of the parade" is in the headline only, as news often has it."""
+    text = (
+        "Menteri Pertahanan Rusia Sergei Shoigu bertemu Kim Jong Un di Pyongyang, Rabu "
+        "(26/7/2023). Keduanya membahas kerja sama militer kedua negara."
+    )
+    title = "Shoigu Tiba di Pyongyang Jelang Parade Militer Korea Utara"
+    passage = Passage("kcna", "kcna#0", 0.9, text, title, "ANTARA", "2023-07-27")
+    question = "When did Shoigu meet Kim Jong Un in Pyongyang ahead of the military parade?"
+    answer_text = "".join(
+        ExtractiveBackend().generate(analyze(question), evidence([passage], embeddings))
+    )
+    assert "(26/7/2023)" in answer_text
+
+
 def test_condense_carries_the_earlier_question_into_a_follow_up() -> None:
     backend = ExtractiveBackend()
     history = [
