@@ -163,9 +163,10 @@ class LocalChatModel(BaseChatModel):
 
         # The call blocks until the answer ends, calling back per piece: a thread turns that
         # into this generator. Closing the generator stops the generation at the next piece.
-        # Not a daemon: one still inside llama.cpp when the interpreter exits aborts the process
-        # ("FATAL: exception not rethrown"); exit waits for that next piece instead.
-        threading.Thread(target=run, name="xllamacpp-stream").start()
+        # Not a daemon, even when streamed from one (a thread inherits that flag): one still
+        # inside llama.cpp when the interpreter exits aborts the process ("FATAL: exception not
+        # rethrown"); exit waits for the answer to end or be stopped instead.
+        threading.Thread(target=run, name="xllamacpp-stream", daemon=False).start()
         try:
             while (event := events.get()) is not _END:
                 if isinstance(event, Exception):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import errno
 import os
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -102,6 +104,24 @@ def test_two_concurrent_requests_are_both_answered(chat: LocalChatModel) -> None
     with ThreadPoolExecutor(2) as pool:
         replies = list(pool.map(lambda q: chat.invoke([SYSTEM, HumanMessage(q)]), questions))
     assert all(reply.text.strip() for reply in replies)
+
+
+@pytest.mark.slow
+def test_a_process_that_exits_while_the_model_writes_exits_cleanly(model_path: Path) -> None:
+    """As `mitra eval` does when its last answer is cut short (an abstention is seen early)."""
+    script = f"""
+from pathlib import Path
+from langchain_core.messages import HumanMessage
+from rag.llm import LLMBackend
+from rag.local_llm import LocalChatModel
+chat = LocalChatModel(model_path=Path({str(model_path)!r}), n_ctx={N_CTX}, max_tokens=48, threads=1)
+pieces = LLMBackend(chat).stream_chat([HumanMessage("Count from one to fifty in words.")])
+print(next(pieces), flush=True)  # the model goes on writing as the interpreter exits
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 @pytest.mark.slow
