@@ -16,13 +16,13 @@ import importlib.resources
 import json
 import marshal
 import math
-import os
 import re
 import shutil
 import struct
 import sys
 import tempfile
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import regex
+
+from rag.files import write_atomically
 
 if TYPE_CHECKING:
     from onnx import ModelProto
@@ -380,12 +382,8 @@ def _vocab_bytes(pieces: Sequence[str], scores: np.ndarray, norm: dict[int, str]
 
 def _write_quietly(path: Path, data: bytes) -> None:
     """Write `path` atomically; a read-only model cache just does without the file."""
-    try:
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_bytes(data)
-        partial.replace(path)
-    except OSError:
-        pass
+    with suppress(OSError):
+        write_atomically(path, data)
 
 
 class _Graph:

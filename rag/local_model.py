@@ -35,6 +35,7 @@ from rag.errors import (
     ModelPackagesMissingError,
     NotGGUFError,
 )
+from rag.files import write_atomically
 
 GGUF_MAGIC = b"GGUF"
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -159,10 +160,8 @@ def _write_stamp(target: Path, stamp: Path, spec: ModelSpec) -> None:
     """Record the verified file; where that fails (read-only dir), the next call hashes again."""
     stat = target.stat()
     record = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": spec.sha256}
-    partial = stamp.with_name(f".{stamp.name}.{os.getpid()}")
     with suppress(OSError):
-        partial.write_text(json.dumps(record))
-        partial.replace(stamp)
+        write_atomically(stamp, json.dumps(record).encode())
 
 
 def _assemble(spec: ModelSpec, target: Path, progress: bool) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,6 +14,7 @@ import gradio as gr
 
 from rag.errors import IndexMissingError
 from rag.events import KINDS, Event, events
+from rag.files import write_atomically
 from rag.text.dates import date_bounds, format_date
 from ui import render
 from ui.events_command import FIELDS, event_row
@@ -107,12 +107,9 @@ class Partnerships:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "partnership-events.csv"
         if not path.exists():
-            # Written aside and renamed into place: the same export may be written by another
-            # request at this moment (the page fires a filter's event twice), and a reader must
-            # never get a cut file.
-            with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as staged:
-                staged.write(data)
-            os.replace(staged.name, path)
+            # The same export may be being written by another request (the page fires a
+            # filter's event twice at once): a reader must never get a cut file.
+            write_atomically(path, data)
         folder.touch()  # the same export again is a recent one
         _keep_newest(self.exports, KEPT_EXPORTS)
         return str(path)
