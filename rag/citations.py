@@ -17,6 +17,7 @@ from itertools import pairwise
 from rag.answering import ABSTAIN
 from rag.schema import Carrier, Citation, Passage
 from rag.text.facts import facts
+from rag.text.sentences import is_abbreviation
 from rag.verify import Support, SupportIndex
 
 ABSTENTION = {
@@ -224,8 +225,10 @@ def _sentence_end(buffer: str) -> int | None:
     A paragraph break ends one too, and stays with the next as its separator.
     """
     lead = len(buffer) - len(buffer.lstrip())
-    match = _END.search(_masked(buffer), lead)
-    return match.end() if match and match.end() > lead else None
+    for match in _END.finditer(_masked(buffer), lead):
+        if match.end() > lead and not is_abbreviation(buffer, match.start()):
+            return match.end()
+    return None
 
 
 def _masked(text: str) -> str:

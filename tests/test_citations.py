@@ -241,3 +241,17 @@ def test_markers_quoted_from_an_article_are_text(
     _, answer = checker.finish()
     (citation,) = answer.citations
     assert citation.verified and citation.quote == odd.text
+
+
+def test_an_abbreviation_does_not_end_the_sentence(embeddings: MitraEmbeddings) -> None:
+    text = "Presiden Prabowo Subianto tiba di Bandara Pulkovo, St. Petersburg, Rabu (18/6/2025)."
+    passage = Passage(
+        "spb", "spb#0", 0.9, text, "Prabowo Tiba di Rusia", "detik.com", "2025-06-19", 0, len(text)
+    )
+    support = SupportIndex([passage], embeddings)
+    reply = ["Prabowo arrived at Pulkovo Airport in St. ", "Petersburg on June 18, 2025 [1]."]
+    shown, answer = check(reply, [passage], support)
+    assert (
+        answer.text == "Prabowo arrived at Pulkovo Airport in St. Petersburg on June 18, 2025 [1]."
+    )
+    assert shown[0] == "" and len(answer.citations) == 1 and answer.removed == 0

@@ -27,7 +27,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _END.finditer(text):
         end = match.end() if match.group(0).strip() else match.start()
-        if match.group(0).strip() and _is_abbreviation(text, match.start()):
+        if match.group(0).strip() and is_abbreviation(text, match.start()):
             continue
         _add_span(text, start, end, spans)
         start = match.end()
@@ -35,7 +35,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at `dot` closes an abbreviation, an initial or a number."""
     if text[dot] != ".":
         return False
