@@ -196,20 +196,21 @@ def _coverage(query: Query, unit: Unit) -> float:
 
 
 def _share(query: Query, unit: Unit, weights: dict[Term, float]) -> float:
-    # Names count as present when the headline has them: the article is about them. A word
-    # only the headline has counts half: it is often the sentence's setting ("… jelang
-    # kunjungan Prabowo"), not what the sentence itself says.
     total = sum(weights.values()) or 1.0
-    found = (
-        w
-        * (
-            max(t.match(unit.stems), HEADLINE_WORD * t.match(unit.named))
-            if t.kind == "word"
-            else t.match(unit.named)
-        )
-        for t, w in weights.items()
-    )
-    return sum(found) / total
+    return sum(w * _presence(t, unit) for t, w in weights.items()) / total
+
+
+def _presence(term: Term, unit: Unit) -> float:
+    """How far `term` is in the unit.
+
+    Names count as present when the headline has them: the article is about them. A word only
+    the headline has counts half: it is often the sentence's setting ("… jelang kunjungan
+    Prabowo"), not what the sentence itself says.
+    """
+    if term.kind != "word":
+        return term.match(unit.named)
+    # A word matches wholly or not at all: the headline is looked at only when the unit lacks it.
+    return term.match(unit.stems) or HEADLINE_WORD * term.match(unit.named)
 
 
 def _penalty(unit: Unit) -> float:
